@@ -1,0 +1,40 @@
+"""The ``dudek`` command line. Each command lives in a small module that calls the library.
+
+Heavy imports (torch, DALI) happen inside the commands so ``dudek --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from dudek_dali import __version__
+from dudek_dali.cli._app import UserError, app
+
+# Importing a command module registers its commands on ``app``.
+from dudek_dali.cli import data_commands  # noqa: E402,F401
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"dudek_dali {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version_callback, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """SoccerNet Ball Action Spotting: T-DEED trained on video decoded by NVIDIA DALI."""
+
+
+def main() -> None:
+    """Console entry point: user errors become one readable line and exit code 2."""
+    try:
+        app()
+    except UserError as err:
+        typer.secho(f"error: {err}", fg=typer.colors.RED, err=True)
+        sys.exit(2)
