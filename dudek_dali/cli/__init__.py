@@ -11,6 +11,7 @@ import typer
 
 from dudek_dali import __version__
 from dudek_dali.cli._app import UserError, app
+from dudek_dali.errors import DudekError
 
 # Importing a command module registers its commands on ``app``.
 from dudek_dali.cli import data_commands  # noqa: E402,F401
@@ -35,6 +36,6 @@ def main() -> None:
     """Console entry point: user errors become one readable line and exit code 2."""
     try:
         app()
-    except UserError as err:
+    except (UserError, DudekError) as err:
         typer.secho(f"error: {err}", fg=typer.colors.RED, err=True)
         sys.exit(2)
