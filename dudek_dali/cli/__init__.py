@@ -10,11 +10,11 @@ import sys
 import typer
 
 from dudek_dali import __version__
-from dudek_dali.cli._app import UserError, app
-from dudek_dali.errors import DudekError
 
 # Importing a command module registers its commands on ``app``.
-from dudek_dali.cli import data_commands  # noqa: E402,F401
+from dudek_dali.cli import data_commands  # noqa: F401
+from dudek_dali.cli._app import UserError, app
+from dudek_dali.errors import DudekError
 
 
 def _version_callback(value: bool) -> None:

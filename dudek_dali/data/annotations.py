@@ -77,7 +77,8 @@ def read_labels(path: Path | str, *, label_set: LabelSet | None = None) -> Label
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as err:
-        raise LabelFileError(f"{path}: not valid JSON ({err.msg} at line {err.lineno} column {err.colno})") from None
+        where = f"line {err.lineno} column {err.colno}"
+        raise LabelFileError(f"{path}: not valid JSON ({err.msg} at {where})") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("annotations"), list):
         raise LabelFileError(f"{path}: expected a JSON object with an 'annotations' list")
     annotations = [_parse_annotation(path, i, a, label_set) for i, a in enumerate(raw["annotations"])]
@@ -106,7 +107,8 @@ def _parse_annotation(path: Path, index: int, entry: Any, label_set: LabelSet) -
         raise LabelFileError(f"{where}: {err}") from None
     visibility = entry.get("visibility", "visible")
     if visibility not in ("visible", "not shown"):
-        raise LabelFileError(f"{where}: unknown visibility {visibility!r} (expected 'visible' or 'not shown')")
+        expected = "expected 'visible' or 'not shown'"
+        raise LabelFileError(f"{where}: unknown visibility {visibility!r} ({expected})")
     return Annotation(
         half=int(match.group(1)),
         position_ms=position_ms,
