@@ -1,0 +1,86 @@
+import numpy as np
+import pytest
+
+from dudek_dali.data.annotations import Annotation
+from dudek_dali.data.labels import ACTION_SPOTTING, BAS, Team
+from dudek_dali.data.targets import EventTable, TargetEncoder
+
+
+def reference_encode(event_frames, event_outputs, frame_numbers, stride, d, flip_perm=None):
+    """Loop version of the documented rule: nearest event wins, the earlier one on ties."""
+    classes = np.zeros(len(frame_numbers), np.int64)
+    offsets = np.zeros(len(frame_numbers), np.float32)
+    first = frame_numbers[0]
+    for j, f in enumerate(frame_numbers):
+        if f < 0:
+            continue
+        best = None
+        for e, c in zip(event_frames, event_outputs, strict=True):
+            pos = int(np.floor((e - first) / stride + 0.5))
+            if abs(pos - j) <= d and (best is None or abs(pos - j) < abs(best[0] - j)):
+                best = (pos, c)
+        if best:
+            classes[j] = best[1] if flip_perm is None else flip_perm[best[1]]
+            offsets[j] = best[0] - j
+    return classes, offsets
+
+
+def test_event_labels_its_neighbourhood_with_offsets():
+    events = EventTable(frames=np.array([110]), outputs=np.array([BAS.output_index("SHOT", Team.LEFT)]))
+    frames = np.arange(100, 140, 2)
+    got = TargetEncoder(BAS, displacement=2).encode(events, frames, stride=2)
+    shot = BAS.output_index("SHOT", Team.LEFT)
+    np.testing.assert_array_equal(np.nonzero(got.classes)[0], [3, 4, 5, 6, 7])
+    assert set(got.classes[[3, 4, 5, 6, 7]]) == {shot}
+    np.testing.assert_array_equal(got.displacement[3:8], [2, 1, 0, -1, -2])
+    assert (frames[3:8] + got.displacement[3:8] * 2 == 110).all()
+
+
+def test_flip_swaps_the_team_of_every_labelled_frame():
+    events = EventTable(frames=np.array([20]), outputs=np.array([BAS.output_index("PASS", Team.LEFT)]))
+    enc = TargetEncoder(BAS, displacement=1)
+    plain = enc.encode(events, np.arange(0, 40, 2), stride=2)
+    flipped = enc.encode(events, np.arange(0, 40, 2), stride=2, flipped=True)
+    assert set(flipped.classes[plain.classes > 0]) == {BAS.output_index("PASS", Team.RIGHT)}
+    np.testing.assert_array_equal(flipped.displacement, plain.displacement)
+
+
+def test_padding_frames_stay_background():
+    events = EventTable(frames=np.array([14]), outputs=np.array([3]))
+    frames = np.array([8, 10, 12, 14, -1, -1])
+    got = TargetEncoder(BAS, displacement=4).encode(events, frames, stride=2)
+    assert (got.classes[4:] == 0).all() and (got.displacement[4:] == 0).all()
+    assert (got.classes[:4] == 3).all()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_matches_the_loop_reference_on_random_dense_events(seed):
+    rng = np.random.default_rng(seed)
+    stride, d, length = int(rng.integers(1, 4)), int(rng.integers(0, 6)), int(rng.integers(5, 40))
+    event_frames = np.sort(rng.integers(0, 400, size=int(rng.integers(0, 30))))
+    outputs = rng.integers(1, BAS.num_outputs, size=len(event_frames))
+    events = EventTable(frames=event_frames, outputs=outputs)
+    start = int(rng.integers(0, 300))
+    frames = start + stride * np.arange(length)
+    pad = int(rng.integers(0, 3))
+    if pad:
+        frames[-pad:] = -1
+    flipped = bool(rng.integers(0, 2))
+    got = TargetEncoder(BAS, displacement=d).encode(events, frames, stride=stride, flipped=flipped)
+    want = reference_encode(
+        event_frames, outputs, frames, stride, d, BAS.flip_permutation if flipped else None
+    )
+    np.testing.assert_array_equal(got.classes, want[0])
+    np.testing.assert_array_equal(got.displacement, want[1])
+
+
+def test_not_applicable_team_gets_a_stable_side():
+    notes = [
+        Annotation(1, 1000 * i, "Corner", Team.NOT_APPLICABLE, "visible", "1 - 00:01") for i in range(40)
+    ]
+    a = EventTable.from_annotations(notes, label_set=ACTION_SPOTTING, fps=25, key="game")
+    b = EventTable.from_annotations(notes, label_set=ACTION_SPOTTING, fps=25, key="game")
+    np.testing.assert_array_equal(a.outputs, b.outputs)
+    sides = {ACTION_SPOTTING.decode(int(o))[1] for o in a.outputs}
+    assert sides == {Team.LEFT, Team.RIGHT}
+    np.testing.assert_array_equal(a.frames, 25 * np.arange(40))
