@@ -1,0 +1,74 @@
+"""The T-DEED architecture's options, validated when the config is built."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Literal, get_args
+
+TemporalShiftMode = Literal["gsf", "gsm", "none"]
+TEMPORAL_SHIFT_MODES: tuple[str, ...] = get_args(TemporalShiftMode)
+
+
+@dataclass(frozen=True)
+class TDeedConfig:
+    """Everything that fixes the shapes of a :class:`~dudek_dali.model.TDeed`.
+
+    ``clip_frames`` fixes the learned positional encoding and the clip length the temporal shift
+    layers regroup the batch by; the temporal encoder-decoder itself works at any length (odd
+    lengths are padded before each ÷2 pooling), so ``clip_frames`` need not be divisible by
+    ``2 ** n_layers``. ``num_outputs`` is the team-doubled ``2N + 1`` (25 for BAS, 35 for
+    broadcast pretraining). ``pretrained`` asks timm for ImageNet weights from the Hugging Face hub.
+    """
+
+    features_model_name: str = "regnety_008"
+    temporal_shift_mode: TemporalShiftMode = "gsf"
+    clip_frames: int = 80
+    num_outputs: int = 25
+    n_layers: int = 2
+    sgp_ks: int = 5
+    sgp_k: int = 4
+    dropout: float = 0.5
+    pretrained: bool = False
+
+    def __post_init__(self) -> None:
+        if self.temporal_shift_mode not in TEMPORAL_SHIFT_MODES:
+            raise ValueError(
+                f"temporal_shift_mode must be one of {', '.join(TEMPORAL_SHIFT_MODES)}, "
+                f"got {self.temporal_shift_mode!r}"
+            )
+        _require_int(self, "clip_frames", minimum=1)
+        _require_int(self, "n_layers", minimum=0)
+        _require_int(self, "sgp_k", minimum=1)
+        _require_int(self, "sgp_ks", minimum=1)
+        if self.sgp_ks % 2 == 0:
+            raise ValueError(f"sgp_ks must be odd so the SGP convolutions keep the length, got {self.sgp_ks}")
+        _require_int(self, "num_outputs", minimum=3)
+        if self.num_outputs % 2 == 0:
+            raise ValueError(
+                f"num_outputs must be 2N + 1 (background + N left + N right), got {self.num_outputs}"
+            )
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must lie in [0, 1), got {self.dropout}")
+        if not isinstance(self.features_model_name, str) or not self.features_model_name:
+            raise ValueError(
+                f"features_model_name must be a timm model name, got {self.features_model_name!r}"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain ``str``/``int``/``float``/``bool`` values: safe to store beside weights (no pickle)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> TDeedConfig:
+        """Inverse of :meth:`to_dict`; unknown keys are an error (they mean another version wrote it)."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown T-DEED config keys: {', '.join(unknown)}")
+        return cls(**values)
+
+
+def _require_int(config: TDeedConfig, name: str, *, minimum: int) -> None:
+    value = getattr(config, name)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
