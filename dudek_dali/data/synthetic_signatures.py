@@ -1,0 +1,82 @@
+"""Each class's visual signature: a distinct filled shape with its own colour.
+
+Identity is carried by the *shape*: training applies hue jitter of up to +-0.2 (a third of the
+colour wheel), so colour alone would not separate classes. Colour is a second cue only.
+Shapes are boolean masks on a square grid, drawn big (about a fifth of the frame height) so
+they survive 398x224 -> 224x224 resizing, random crops and lossy coding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+
+import numpy as np
+
+# Bright, saturated colours that stand out from the green pitch and the dark players.
+SIGNATURE_COLOURS: tuple[tuple[int, int, int], ...] = (
+    (250, 60, 60),
+    (255, 225, 40),
+    (70, 200, 255),
+    (255, 140, 0),
+    (240, 80, 240),
+    (255, 255, 255),
+    (0, 255, 170),
+)
+
+_Shape = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (y, x) in [-1, 1] -> mask
+
+
+def _ring(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+    r = np.hypot(x, y)
+    return (r <= 0.95) & (r >= 0.55)
+
+
+_SHAPES: tuple[_Shape, ...] = (
+    lambda y, x: np.hypot(x, y) <= 0.95,  # disc
+    lambda y, x: (abs(x) <= 0.85) & (abs(y) <= 0.85),  # square
+    lambda y, x: (y <= 0.85) & (abs(x) <= (y + 0.95) / 2),  # triangle pointing up
+    lambda y, x: abs(x) + abs(y) <= 0.95,  # diamond
+    _ring,
+    lambda y, x: (abs(x) <= 0.28) | (abs(y) <= 0.28),  # plus
+    lambda y, x: (abs(x - y) <= 0.35) | (abs(x + y) <= 0.35),  # X
+    lambda y, x: abs(y) <= 0.35,  # horizontal bar
+    lambda y, x: abs(x) <= 0.35,  # vertical bar
+    lambda y, x: (np.maximum(abs(x), abs(y)) <= 0.95) & (np.maximum(abs(x), abs(y)) >= 0.55),  # frame
+    lambda y, x: (y >= -0.85) & (abs(x) <= (0.95 - y) / 2),  # triangle pointing down
+    lambda y, x: (np.hypot(x, y) <= 0.95) & (y <= 0.1),  # upper half-disc
+    lambda y, x: (np.hypot(x, y - 0.5) <= 0.42) | (np.hypot(x, y + 0.5) <= 0.42),  # two dots
+    lambda y, x: (x * y >= 0) & (np.maximum(abs(x), abs(y)) <= 0.9),  # checker 2x2
+    lambda y, x: ((x <= -0.3) | (y >= 0.4)) & (np.maximum(abs(x), abs(y)) <= 0.9),  # L
+    lambda y, x: ((y <= -0.45) | (abs(x) <= 0.25)) & (np.maximum(abs(x), abs(y)) <= 0.9),  # T
+    lambda y, x: (abs(x) + abs(y) <= 0.95) & (abs(x) + abs(y) >= 0.5),  # hollow diamond
+)
+MAX_CLASSES = len(_SHAPES)
+
+
+@lru_cache(maxsize=64)
+def signature_mask(class_index: int, size: int) -> np.ndarray:
+    """``size`` x ``size`` boolean mask of class ``class_index``'s shape (read-only)."""
+    if not 0 <= class_index < MAX_CLASSES:
+        raise ValueError(f"no signature for class index {class_index} (have {MAX_CLASSES})")
+    coords = (np.arange(size) + 0.5) / size * 2 - 1
+    y, x = np.meshgrid(coords, coords, indexing="ij")
+    mask = _SHAPES[class_index](y, x)
+    mask.flags.writeable = False
+    return mask
+
+
+def signature_colour(class_index: int) -> np.ndarray:
+    """RGB colour (float32) of class ``class_index``'s signature."""
+    return np.array(SIGNATURE_COLOURS[class_index % len(SIGNATURE_COLOURS)], dtype=np.float32)
+
+
+def blend_signature(
+    frame: np.ndarray, class_index: int, *, top: int, left: int, size: int, alpha: float
+) -> None:
+    """Blend the signature into ``frame`` in place at ``(top, left)`` with opacity ``alpha``."""
+    mask = signature_mask(class_index, size)
+    patch = frame[top : top + size, left : left + size]
+    mask = mask[: patch.shape[0], : patch.shape[1]]
+    mixed = patch[mask] * (1.0 - alpha) + signature_colour(class_index) * alpha
+    patch[mask] = np.clip(mixed + 0.5, 0, 255).astype(np.uint8)
