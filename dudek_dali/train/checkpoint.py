@@ -1,0 +1,107 @@
+"""Checkpoints: written atomically, read without unpickling arbitrary objects.
+
+Two kinds share one format (a dict of tensors and plain Python values, config as a dict):
+
+* **model** (``--save_as``, ``*.epochNNN.pt``): the weights to evaluate (the EMA weights when EMA
+  is on), the T-DEED config, the label set, the training config, epoch, step and metric.
+* **training** (``<save_as stem>.last.pt``): a model checkpoint plus optimizer, scheduler, grad
+  scaler, EMA, every RNG state and the loop position: what ``--resume`` needs to continue exactly.
+
+Writing goes to a temporary file in the destination folder, is flushed to disk, then
+``os.replace``-d over the old file, so a crash mid-save leaves the previous checkpoint intact.
+Reading uses ``torch.load(weights_only=True)``: a file cannot run code when it is loaded.
+A plain ``state_dict`` (what the seed saved) is accepted wherever only weights are needed.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import torch
+
+from dudek_dali.errors import CheckpointError
+
+FORMAT = "dudek_dali.tdeed/1"
+Kind = Literal["model", "training"]
+
+
+def last_path(save_as: Path) -> Path:
+    """Where the resumable training state of a run saving to ``save_as`` goes (``m.pt`` -> ``m.last.pt``)."""
+    return save_as.with_name(f"{save_as.stem}.last{save_as.suffix or '.pt'}")
+
+
+def epoch_path(save_as: Path, epoch: int) -> Path:
+    """The per-epoch model file of ``--save_every_epoch`` (``m.pt`` -> ``m.epoch003.pt``)."""
+    return save_as.with_name(f"{save_as.stem}.epoch{epoch:03d}{save_as.suffix or '.pt'}")
+
+
+def write_checkpoint(path: Path, payload: dict[str, Any]) -> Path:
+    """Save ``payload`` to ``path`` atomically (temp file in the same folder, fsync, rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            torch.save(payload, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_checkpoint(path: Path | str, *, kind: Kind | None = None) -> dict[str, Any]:
+    """Load a checkpoint; :class:`CheckpointError` (one line naming the file) when it is unusable.
+
+    ``kind="training"`` also requires the resumable state; ``kind="model"`` accepts both kinds.
+    A bare state dict (tensor values only) is wrapped as a model checkpoint without a config.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"{path}: checkpoint not found")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as err:  # torch raises many types for truncated / foreign files
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise CheckpointError(
+            f"{path}: not a readable checkpoint (corrupt or truncated?): {reason[:200]}"
+        ) from None
+    if isinstance(payload, Mapping) and payload.get("format") == FORMAT:
+        if kind == "training" and payload.get("kind") != "training":
+            raise CheckpointError(
+                f"{path}: holds only model weights, not a training state; resume from the run's "
+                f"*.last.pt file"
+            )
+        return dict(payload)
+    if isinstance(payload, Mapping) and payload and all(torch.is_tensor(v) for v in payload.values()):
+        if kind == "training":
+            raise CheckpointError(
+                f"{path}: a bare state dict cannot be resumed; resume from a *.last.pt file"
+            )
+        return {"format": FORMAT, "kind": "model", "model": dict(payload), "model_config": None}
+    raise CheckpointError(f"{path}: not a dudek_dali checkpoint or a model state dict")
+
+
+def check_model_config(
+    path: Path, stored: Mapping[str, Any] | None, expected: Mapping[str, Any], *, keys: tuple[str, ...]
+) -> None:
+    """Raise :class:`CheckpointError` naming every field of ``keys`` where the checkpoint differs.
+
+    Only ``keys`` are compared: fine-tuning loads a backbone into a model with another clip
+    length and class count, resuming needs the whole architecture to match.
+    """
+    if stored is None:
+        return  # a bare state dict: the weight loader checks names and shapes
+    diffs = [
+        f"{key}={stored.get(key)!r} (this run: {expected.get(key)!r})"
+        for key in keys
+        if stored.get(key) != expected.get(key)
+    ]
+    if diffs:
+        raise CheckpointError(f"{path}: checkpoint of another architecture: " + ", ".join(diffs))

@@ -1,0 +1,328 @@
+"""Every training option in one place: its type, default, help text and which commands offer it.
+
+:class:`TrainConfig` is what the trainer reads; the CLI builds the options of ``dudek pretrain``,
+``dudek train`` and ``dudek train-challenge`` from the field metadata here, so an option is
+declared once. Option names follow the field names in both spellings (``--dataset-path`` and the
+seed's ``--dataset_path``) so the seed's README commands run unchanged.
+
+Defaults are the seed's (``bas-tdeed-train``) click defaults, per command where the seed differed
+(clip length and overlap, learning rate, evaluation metric, output names, random seed); the
+options the seed did not have (stride, input size, precision, EMA, mixup, ...) default to what
+reproduces the seed's behaviour.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+Command = Literal["pretrain", "train", "train-challenge"]
+COMMANDS: tuple[str, ...] = get_args(Command)
+WITH_VALIDATION: tuple[str, ...] = ("pretrain", "train")
+
+VideoSource = Literal["auto", "dali-gpu", "dali-cpu", "frames"]
+Precision = Literal["auto", "bf16", "fp16", "fp32"]
+EvalMetric = Literal["loss", "map"]
+SplitMode = Literal["official", "random"]
+TemporalShift = Literal["gsf", "gsm", "none"]
+
+# The seed's split of the ~500 broadcast games: 460 train / 40 valid.
+PRETRAIN_VALID_FRACTION = 40 / 500
+
+
+def _option(
+    default: Any,
+    help: str,
+    *,
+    commands: tuple[str, ...] = COMMANDS,
+    per_command: dict[str, Any] | None = None,
+    aliases: tuple[str, ...] = (),
+    style: Literal["value", "switch", "seed-bool", "flags", "internal"] = "value",
+    flags: dict[str, str] | None = None,
+    parser: str | None = None,
+    metavar: str | None = None,
+    required: bool = False,
+) -> Any:
+    """A dataclass field carrying its CLI description in ``metadata``.
+
+    ``style``: ``value`` takes a value; ``switch`` is ``--x/--no-x``; ``seed-bool`` takes a
+    boolean value like the seed's ``--save_every_epoch true``; ``flags`` maps several flags
+    (``--decode-on-gpu``, ...) onto one field; ``internal`` is set by the command, not an option.
+    ``parser`` names a function of :mod:`dudek_dali.cli.train_options` that turns the text into
+    the field's value (for sizes and booleans).
+    """
+    meta = {
+        "help": help,
+        "commands": commands,
+        "per_command": per_command or {},
+        "aliases": aliases,
+        "style": style,
+        "flags": flags or {},
+        "parser": parser,
+        "metavar": metavar,
+        "required": required,
+    }
+    return field(default=default, metadata=meta)
+
+
+@dataclass
+class TrainConfig:
+    """Options of one training run (see the module docstring for where the defaults come from)."""
+
+    # --- data -----------------------------------------------------------------------------------
+    dataset_path: Path | None = _option(
+        None,
+        "Dataset root holding <league>/<season>/<match>/ folders (match names may contain spaces).",
+        metavar="PATH",
+        required=True,
+    )
+    layout: Literal["bas", "broadcast"] = _option(
+        "bas", "bas: SN-BAS-2025; broadcast: older games, two halves.", style="internal"
+    )
+    validate: bool = _option(
+        True, "Hold out validation games and evaluate (train-challenge: no).", style="internal"
+    )
+    resolution: Literal[224, 720] = _option(224, "Which videos to read: 224 (398x224) or 720 (1280x720).")
+    video_source: VideoSource = _option(
+        "auto",
+        "Where frames come from (default: DALI on the GPU when CUDA is available, else on the CPU).",
+        style="flags",
+        flags={
+            "--decode-on-gpu": "dali-gpu",
+            "--decode-on-cpu": "dali-cpu",
+            "--frames": "frames",
+        },
+    )
+    clip_frames_count: int = _option(
+        70,
+        "Frames per training clip (sampled frames, `stride` apart in the video).",
+        per_command={"train-challenge": 80},
+    )
+    overlap: int = _option(
+        55,
+        "Sampled frames shared by consecutive windows of a video (window step = clip - overlap).",
+        per_command={"train-challenge": 68},
+    )
+    stride: int = _option(2, "Take every stride-th video frame (2: 25 fps video -> 12.5 fps clips).")
+    input_size: tuple[int, int] = _option(
+        (224, 224),
+        "Model input size, HxW or one number for a square (the seed trained on 224x224).",
+        parser="size",
+        metavar="HxW",
+    )
+    displacement: int = _option(4, "An event labels the clip frames within this many frames of it.")
+    flip_proba: float = _option(0.1, "Probability of a horizontal flip (swaps left and right teams).")
+    camera_move_proba: float = _option(0.1, "Probability of a smooth simulated camera movement per clip.")
+    crop_proba: float = _option(0.1, "Probability of a random crop (resized back) per clip.")
+    even_choice_proba: float = _option(
+        0.0, "Probability of drawing a class uniformly, then a clip containing it (oversamples rare classes)."
+    )
+    gaussian_blur_kernel_size: int = _option(5, "Kernel size of the gaussian-blur augmentation (odd).")
+    split: SplitMode = _option(
+        "official",
+        "How to pick validation games: the official SN-BAS-2025 split, or a random split by --random-seed.",
+        commands=("train",),
+    )
+    enforce_train_epoch_size: int | None = _option(
+        None, "Clips per training epoch (default: every window of every training video once)."
+    )
+    enforce_val_epoch_size: int | None = _option(
+        None,
+        "Clips per validation-loss pass (default: every window of the validation videos).",
+        commands=WITH_VALIDATION,
+    )
+    train_batch_size: int = _option(8, "Clips per training batch (per process under torchrun).")
+    val_batch_size: int = _option(8, "Clips per validation batch.", commands=WITH_VALIDATION)
+    num_threads: int = _option(4, "DALI CPU threads (or frame-loader workers) per process.")
+
+    # --- model ----------------------------------------------------------------------------------
+    features_model_name: str = _option("regnety_008", "timm backbone (regnety_008; regnety_002 is small).")
+    temporal_shift_mode: TemporalShift = _option(
+        "gsf", "Temporal shift in the backbone's last two stages: gsf, gsm or none."
+    )
+    tdeed_arch_n_layers: int = _option(2, "Levels of the SGP encoder-decoder.")
+    tdeed_arch_sgp_ks: int = _option(5, "Kernel size of the SGP layers (odd).")
+    tdeed_arch_sgp_k: int = _option(4, "SGP k: ratio of the long to the short branch window.")
+    pretrained: bool = _option(
+        True, "Start the backbone from timm's ImageNet weights (downloaded from the hub).", style="switch"
+    )
+    model_checkpoint_path: Path | None = _option(
+        None,
+        "Weights to start from: pretrain loads the whole model; train/train-challenge only the "
+        "backbone + temporal layers (heads and positional encoding start fresh).",
+        metavar="PATH",
+    )
+
+    # --- optimisation ---------------------------------------------------------------------------
+    nr_epochs: int = _option(40, "Training epochs.")
+    warm_up_epochs: int = _option(1, "Epochs of linear learning-rate warm-up before the cosine decay.")
+    learning_rate: float = _option(
+        0.0006, "Peak learning rate of AdamW.", per_command={"train-challenge": 0.0008}
+    )
+    weight_decay: float = _option(0.01, "AdamW weight decay.")
+    acc_grad_iter: int = _option(1, "Batches whose gradients are accumulated per optimizer step.")
+    loss_foreground_weight: float = _option(
+        5.0, "Cross-entropy weight of event classes (background weighs 1)."
+    )
+    grad_clip_norm: float = _option(1.0, "Clip the gradient norm to this value before each step (0: off).")
+    precision: Precision = _option(
+        "auto", "Autocast precision: auto = bf16 on CUDA, fp32 on CPU; fp16 uses a gradient scaler."
+    )
+    ema: bool = _option(
+        False, "Keep an exponential moving average of the weights; evaluate and save it.", style="switch"
+    )
+    ema_decay: float = _option(0.999, "Decay of the weight EMA per optimizer step.")
+    mixup: bool = _option(
+        False, "Mix pairs of clips (frames and soft targets) within a batch.", style="switch"
+    )
+    mixup_alpha: float = _option(0.2, "Mixup weights are drawn from Beta(alpha, alpha).")
+
+    # --- evaluation -----------------------------------------------------------------------------
+    eval_metric: EvalMetric = _option(
+        "loss",
+        "Pick the best epoch by validation loss, or by team-mAP@1 on the validation games (map).",
+        commands=WITH_VALIDATION,
+        per_command={"train": "map"},
+    )
+    start_eval_epoch_nr: int = _option(
+        0, "First epoch (0-based) that is evaluated and can become the best.", commands=WITH_VALIDATION
+    )
+
+    # --- output ---------------------------------------------------------------------------------
+    save_as: Path = _option(
+        Path("tdeed_pretrained.pt"),
+        "Where the best model is written (train-challenge: the final model). Training state for "
+        "--resume goes beside it as <name>.last.pt.",
+        per_command={"train": Path("tdeed_best.pt"), "train-challenge": Path("tdeed_challenge.pt")},
+        metavar="PATH",
+    )
+    save_every_epoch: bool = _option(
+        False,
+        "Also keep the model of every epoch as <name>.epochNNN.pt (true/false).",
+        style="seed-bool",
+        parser="bool",
+    )
+    checkpoint_every_steps: int = _option(
+        0, "Also write <name>.last.pt every this many optimizer steps (0: only at the end of epochs)."
+    )
+    resume: Path | None = _option(
+        None, "Continue a run from its <name>.last.pt exactly where it stopped.", metavar="PATH"
+    )
+    experiment_name: str = _option(
+        "tdeed_pretraining",
+        "Run name: TensorBoard logs go to runs/<name> (we log to TensorBoard, not wandb).",
+        per_command={"train": "tdeed_training", "train-challenge": "tdeed_training_challenge"},
+        aliases=("--wandb-experiment-name", "--wandb_experiment_name"),
+    )
+    log_dir: Path | None = _option(
+        None, "TensorBoard folder (default: runs/<experiment_name>).", metavar="PATH"
+    )
+    random_seed: int = _option(
+        42,
+        "Seed of every random source (weights, clip order, augmentation, dropout, mixup, random split).",
+        per_command={"train": 116},
+    )
+    device: str = _option("auto", "Training device: auto, cpu, cuda or cuda:N (torchrun: cuda:LOCAL_RANK).")
+    progress: bool = _option(True, "Show a progress bar per epoch.", style="switch")
+
+    def __post_init__(self) -> None:
+        self.dataset_path = None if self.dataset_path is None else Path(self.dataset_path)
+        self.save_as = Path(self.save_as)
+        self.input_size = tuple(int(v) for v in self.input_size)  # type: ignore[assignment]
+        for name in ("model_checkpoint_path", "resume", "log_dir"):
+            value = getattr(self, name)
+            setattr(self, name, None if value is None else Path(value))
+        _check_config(self)
+
+    @property
+    def run_dir(self) -> Path:
+        """The TensorBoard folder of this run."""
+        return self.log_dir if self.log_dir is not None else Path("runs") / self.experiment_name
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values only (paths as strings, tuples as lists): stored in checkpoints without pickle."""
+        out = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Path):
+                value = str(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        return out
+
+    @classmethod
+    def for_command(cls, command: str, **values: Any) -> TrainConfig:
+        """A config with ``command``'s defaults, overridden by ``values``."""
+        if command not in COMMANDS:
+            raise ValueError(f"command must be one of {COMMANDS}, got {command!r}")
+        merged = {
+            f.name: f.metadata["per_command"][command]
+            for f in dataclasses.fields(cls)
+            if command in f.metadata.get("per_command", {})
+        }
+        merged["layout"] = "broadcast" if command == "pretrain" else "bas"
+        merged["validate"] = command in WITH_VALIDATION
+        merged.update(values)
+        return cls(**merged)
+
+
+def _check_config(c: TrainConfig) -> None:
+    """Clear messages for values no run can use (checked before anything heavy starts)."""
+    _choice(c, "layout", ("bas", "broadcast"))
+    _choice(c, "resolution", (224, 720))
+    _choice(c, "video_source", get_args(VideoSource))
+    _choice(c, "precision", get_args(Precision))
+    _choice(c, "eval_metric", get_args(EvalMetric))
+    _choice(c, "split", get_args(SplitMode))
+    _choice(c, "temporal_shift_mode", get_args(TemporalShift))
+    for name in (
+        "clip_frames_count", "stride", "train_batch_size", "val_batch_size", "num_threads",
+        "nr_epochs", "acc_grad_iter", "tdeed_arch_sgp_ks", "tdeed_arch_sgp_k",
+    ):  # fmt: skip
+        _at_least(c, name, 1)
+    for name in ("displacement", "warm_up_epochs", "start_eval_epoch_nr", "checkpoint_every_steps",
+                 "tdeed_arch_n_layers", "random_seed"):  # fmt: skip
+        _at_least(c, name, 0)
+    for name in ("enforce_train_epoch_size", "enforce_val_epoch_size"):
+        if getattr(c, name) is not None:
+            _at_least(c, name, 1)
+    if not 0 <= c.overlap < c.clip_frames_count:
+        raise ValueError(
+            f"overlap must be in 0..clip_frames_count-1 ({c.clip_frames_count - 1}), got {c.overlap}"
+        )
+    for name in ("flip_proba", "camera_move_proba", "crop_proba", "even_choice_proba"):
+        if not 0.0 <= getattr(c, name) <= 1.0:
+            raise ValueError(f"{name} must be a probability in [0, 1], got {getattr(c, name)}")
+    if c.gaussian_blur_kernel_size < 1 or c.gaussian_blur_kernel_size % 2 == 0:
+        raise ValueError(f"gaussian_blur_kernel_size must be odd and >= 1, got {c.gaussian_blur_kernel_size}")
+    if len(c.input_size) != 2 or min(c.input_size) < 32:
+        raise ValueError(f"input_size must be HxW with both sides >= 32, got {c.input_size}")
+    if c.warm_up_epochs > c.nr_epochs:
+        raise ValueError(f"warm_up_epochs ({c.warm_up_epochs}) cannot exceed nr_epochs ({c.nr_epochs})")
+    positive = ("learning_rate", "loss_foreground_weight")
+    for name in positive:
+        if not getattr(c, name) > 0:
+            raise ValueError(f"{name} must be > 0, got {getattr(c, name)}")
+    for name in ("weight_decay", "grad_clip_norm"):
+        if getattr(c, name) < 0:
+            raise ValueError(f"{name} must be >= 0, got {getattr(c, name)}")
+    if not 0.0 < c.ema_decay < 1.0:
+        raise ValueError(f"ema_decay must be in (0, 1), got {c.ema_decay}")
+    if not c.mixup_alpha > 0:
+        raise ValueError(f"mixup_alpha must be > 0, got {c.mixup_alpha}")
+    if not (c.device in ("auto", "cpu", "cuda") or c.device.startswith("cuda:")):
+        raise ValueError(f"device must be auto, cpu, cuda or cuda:N, got {c.device!r}")
+
+
+def _choice(c: TrainConfig, name: str, allowed: tuple) -> None:
+    if getattr(c, name) not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(str, allowed))}, got {getattr(c, name)!r}")
+
+
+def _at_least(c: TrainConfig, name: str, minimum: int) -> None:
+    value = getattr(c, name)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")

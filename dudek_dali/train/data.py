@@ -1,0 +1,129 @@
+"""Which games a run trains and validates on, and the loaders that read them.
+
+* ``pretrain`` (broadcast layout): labelled games split at random by ``random_seed``, 40 of every
+  500 for validation as in the seed (at least one).
+* ``train`` (SN-BAS-2025): the official split (train / valid match folders) by default; with
+  ``--split random`` the labelled games are shuffled by ``random_seed`` and cut 4 : 1 : 2 into
+  train / valid / held-out test, the proportions of the official split.
+* ``train-challenge``: every labelled game, no validation.
+
+Problems are reported before anything heavy starts: broken match folders, an empty training set,
+a clip longer than every training video.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from dudek_dali.data.games import Game, discover_games
+from dudek_dali.data.splits import official_split, random_split
+from dudek_dali.errors import DatasetError
+from dudek_dali.train.config import PRETRAIN_VALID_FRACTION, TrainConfig
+
+# The official SN-BAS-2025 split has 4 train, 1 valid and 2 test games.
+_RANDOM_SPLIT_PARTS = (4, 1, 2)
+
+
+def select_games(config: TrainConfig) -> tuple[list[Game], list[Game]]:
+    """``(train_games, val_games)`` for the run (``val_games`` empty without validation)."""
+    found = discover_games(config.dataset_path, layout=config.layout, resolution=config.resolution)
+    found.raise_for_problems()
+    labelled = [g for g in found.games if g.is_labelled]
+    where = f"{config.dataset_path}"
+    if not labelled:
+        raise DatasetError(
+            f"{where}: no labelled {config.layout} games at {config.resolution}p "
+            f"(found {len(found.games)} game folders without label files)"
+        )
+    if not config.validate:
+        return labelled, []
+    if config.layout == "broadcast":
+        valid_count = max(1, round(len(labelled) * PRETRAIN_VALID_FRACTION))
+        train, valid = _random(labelled, (len(labelled) - valid_count, valid_count), config, where)
+    elif config.split == "official":
+        train, valid = official_split(labelled, "train"), official_split(labelled, "valid")
+        if not train or not valid:
+            missing = "training" if not train else "validation"
+            raise DatasetError(
+                f"{where}: no {missing} game of the official SN-BAS-2025 split among {len(labelled)} "
+                f"labelled games (match folders are named as in SN-BAS-2025); use --split random"
+            )
+    else:
+        total = sum(_RANDOM_SPLIT_PARTS)
+        valid_count = max(1, round(len(labelled) * _RANDOM_SPLIT_PARTS[1] / total))
+        test_count = round(len(labelled) * _RANDOM_SPLIT_PARTS[2] / total)
+        test_count = min(test_count, len(labelled) - valid_count - 1)
+        train_count = len(labelled) - valid_count - max(test_count, 0)
+        train, valid = _random(labelled, (train_count, valid_count), config, where)
+    return train, valid
+
+
+def _random(games: list[Game], counts: tuple[int, int], config: TrainConfig, where: str):
+    if counts[0] < 1:
+        raise DatasetError(
+            f"{where}: {len(games)} labelled game(s) cannot be split into training and validation games; "
+            f"add games or train without validation (train-challenge)"
+        )
+    train, valid = random_split(games, counts, seed=config.random_seed)
+    return train, valid
+
+
+def check_clip_fits(config: TrainConfig, games: list[Game]) -> None:
+    """A clip must fit in at least one training video, else there is nothing to sample."""
+    span = (config.clip_frames_count - 1) * config.stride + 1
+    longest = max((v.num_frames for g in games for v in g.videos), default=0)
+    if span > longest:
+        raise DatasetError(
+            f"{config.dataset_path}: a clip of {config.clip_frames_count} frames at stride {config.stride} "
+            f"spans {span} video frames, longer than every training video (longest: {longest} frames); "
+            f"lower --clip_frames_count or --stride"
+        )
+
+
+def create_loader(
+    config: TrainConfig,
+    games: list[Game],
+    *,
+    training: bool,
+    video_source: str,
+    device: torch.device,
+    rank: int,
+    world_size: int,
+) -> Any:
+    """A DALI (GPU or CPU) or frame-folder clip loader over ``games``; same interface either way."""
+    from dudek_dali.pipelines import AugmentConfig
+
+    augment = (
+        AugmentConfig(
+            flip_proba=config.flip_proba,
+            crop_proba=config.crop_proba,
+            camera_proba=config.camera_move_proba,
+        )
+        if training
+        else AugmentConfig.off()
+    )
+    options = dict(
+        clip_frames=config.clip_frames_count,
+        stride=config.stride,
+        overlap=config.overlap,
+        size=config.input_size,
+        augment=augment,
+        enforce_epoch_size=config.enforce_train_epoch_size if training else config.enforce_val_epoch_size,
+        even_choice_proba=config.even_choice_proba if training else 0.0,
+        batch_size=config.train_batch_size if training else config.val_batch_size,
+        seed=config.random_seed,
+        rank=rank,
+        world_size=world_size,
+        displacement=config.displacement,
+    )
+    if video_source == "frames":
+        from dudek_dali.frames import create_frame_loader
+
+        # Frame folders are augmented in torch, on the training device.
+        return create_frame_loader(games, device=device, num_workers=config.num_threads, **options)
+    from dudek_dali.pipelines import create_clip_loader
+
+    dali_device = "gpu" if video_source == "dali-gpu" else "cpu"
+    return create_clip_loader(games, device=dali_device, num_threads=config.num_threads, **options)

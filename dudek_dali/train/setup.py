@@ -1,0 +1,202 @@
+"""Build a :class:`~dudek_dali.train.run.TrainingRun` from a :class:`TrainConfig`.
+
+Everything that can fail because of the user's input fails here, with a one-line
+:class:`~dudek_dali.errors.DudekError`, before the first batch is decoded: the device and video
+source, the games and split, the clip length, checkpoints (missing, corrupt, another architecture
+or class count), the evaluation metric. Order matters for reproducibility: every generator is
+seeded with ``random_seed`` before the model is built, so the initial weights are a function of
+the seed; a resumed run then restores the saved states on top.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from rich.console import Console
+
+from dudek_dali.data.labels import LabelSet
+from dudek_dali.errors import CheckpointError, DudekError
+from dudek_dali.model import TDeed, TDeedConfig, create_model, load_weights
+from dudek_dali.train import checkpoint as ckpt
+from dudek_dali.train.config import TrainConfig
+from dudek_dali.train.data import check_clip_fits, create_loader, select_games
+from dudek_dali.train.distributed import DistInfo, dist_info_from_env, init_distributed
+from dudek_dali.train.ema import ModelEma
+from dudek_dali.train.rng import seed_everything
+from dudek_dali.train.run import TrainingRun, restore_training_state
+from dudek_dali.train.schedule import create_optimizer, create_scheduler
+from dudek_dali.train.tensorboard import RunLogger
+
+# Architecture fields that must match for a checkpoint to load in each mode.
+_TRUNK_KEYS = ("features_model_name", "temporal_shift_mode", "n_layers", "sgp_ks", "sgp_k")
+_WHOLE_KEYS = (*_TRUNK_KEYS, "clip_frames", "num_outputs")
+# Options whose change alters a resumed run's trajectory (a warning, not an error).
+_RESUME_IGNORED = {"resume", "progress", "log_dir", "device", "num_threads", "video_source", "nr_epochs"}
+
+
+def setup(
+    config: TrainConfig, *, console: Console | None = None, dist: DistInfo | None = None
+) -> TrainingRun:
+    """Check the inputs, build model, loaders, optimizer, schedule, logger; restore ``--resume``."""
+    console = console or Console()
+    dist = dist or dist_info_from_env()
+    device = resolve_device(config, dist)
+    video_source = resolve_video_source(config, device)
+    if config.validate and config.eval_metric == "map":
+        from dudek_dali.train.evaluation import require_map_evaluation
+
+        require_map_evaluation()
+    resume = ckpt.read_checkpoint(config.resume, kind="training") if config.resume else None
+    start = ckpt.read_checkpoint(config.model_checkpoint_path) if config.model_checkpoint_path else None
+    train_games, val_games = select_games(config)
+    check_clip_fits(config, train_games)
+    label_set = train_games[0].label_set
+    init_distributed(dist, device)
+
+    seed_everything(config.random_seed)
+    net = _build_model(config, label_set, start=start, resume=resume).to(device)
+    optimizer = create_optimizer(net, lr=config.learning_rate, weight_decay=config.weight_decay)
+    train_loader = create_loader(
+        config, train_games, training=True, video_source=video_source, device=device,
+        rank=dist.rank, world_size=dist.world_size,
+    )  # fmt: skip
+    val_loader = None
+    if config.validate and config.eval_metric == "loss":
+        val_loader = create_loader(
+            config, val_games, training=False, video_source=video_source, device=device,
+            rank=dist.rank, world_size=dist.world_size,
+        )  # fmt: skip
+    steps_per_epoch = len(train_loader) // config.acc_grad_iter
+    if steps_per_epoch < 1:
+        raise DudekError(
+            f"an epoch has {len(train_loader)} batches per process, fewer than --acc_grad_iter "
+            f"({config.acc_grad_iter}); raise --enforce_train_epoch_size or lower --acc_grad_iter"
+        )
+    total_steps = steps_per_epoch * config.nr_epochs
+    # A warm-up as long as the whole run would leave no decay step: keep at least one.
+    warmup_steps = min(steps_per_epoch * config.warm_up_epochs, total_steps - 1)
+    scheduler = create_scheduler(optimizer, warmup_steps=warmup_steps, total_steps=total_steps)
+    precision = resolve_precision(config, device)
+    scaler = torch.amp.GradScaler(device.type) if precision == torch.float16 else None
+    ema = ModelEma(net, decay=config.ema_decay) if config.ema else None
+    model: torch.nn.Module = net
+    if dist.enabled:
+        model = torch.nn.parallel.DistributedDataParallel(
+            net, device_ids=[device.index] if device.type == "cuda" else None
+        )
+    seed_everything(config.random_seed + dist.rank)  # per-rank dropout after the shared init
+    logger = RunLogger(config.run_dir if dist.is_main else None)
+    run = TrainingRun(
+        config=config, dist=dist, device=device, net=net, model=model, optimizer=optimizer,
+        scheduler=scheduler, scaler=scaler, ema=ema, autocast_dtype=precision, label_set=label_set,
+        train_loader=train_loader, val_loader=val_loader, train_games=train_games, val_games=val_games,
+        steps_per_epoch=steps_per_epoch, logger=logger, console=console,
+    )  # fmt: skip
+    if resume is not None:
+        _warn_changed_options(console, config, resume, dist)
+        restore_training_state(run, resume, rank=dist.rank)
+    if dist.is_main:
+        logger.config(config.to_dict())
+        console.print(_describe(run, video_source))
+    return run
+
+
+def resolve_device(config: TrainConfig, dist: DistInfo) -> torch.device:
+    """``auto``: CUDA (``cuda:LOCAL_RANK`` under torchrun) when available, else the CPU."""
+    if config.device == "cpu" or (config.device == "auto" and not torch.cuda.is_available()):
+        return torch.device("cpu")
+    if not torch.cuda.is_available():
+        raise DudekError(f"--device {config.device}: no CUDA device is available (use --device cpu)")
+    if config.device in ("auto", "cuda"):
+        return torch.device("cuda", dist.local_rank if dist.enabled else torch.cuda.current_device())
+    return torch.device(config.device)
+
+
+def resolve_video_source(config: TrainConfig, device: torch.device) -> str:
+    """``auto``: DALI on the GPU with CUDA, else DALI on the CPU (VP8/VP9/MJPEG video only)."""
+    if config.video_source == "dali-gpu" and not torch.cuda.is_available():
+        raise DudekError(
+            "--decode-on-gpu: no CUDA device is available; use --decode-on-cpu (VP8/VP9/MJPEG video) "
+            "or --frames (extracted frame folders)"
+        )
+    if config.video_source != "auto":
+        return config.video_source
+    return "dali-gpu" if torch.cuda.is_available() else "dali-cpu"
+
+
+def resolve_precision(config: TrainConfig, device: torch.device) -> torch.dtype | None:
+    """The autocast dtype (None: plain fp32). ``auto`` is bf16 on CUDA, fp32 on the CPU."""
+    choice = config.precision
+    if choice == "auto":
+        choice = "bf16" if device.type == "cuda" else "fp32"
+    return {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": None}[choice]
+
+
+def model_config_for(config: TrainConfig, label_set: LabelSet) -> TDeedConfig:
+    return TDeedConfig(
+        features_model_name=config.features_model_name,
+        temporal_shift_mode=config.temporal_shift_mode,
+        clip_frames=config.clip_frames_count,
+        num_outputs=label_set.num_outputs,
+        n_layers=config.tdeed_arch_n_layers,
+        sgp_ks=config.tdeed_arch_sgp_ks,
+        sgp_k=config.tdeed_arch_sgp_k,
+        pretrained=config.pretrained and config.resume is None,
+    )
+
+
+def _build_model(
+    config: TrainConfig, label_set: LabelSet, *, start: dict | None, resume: dict | None
+) -> TDeed:
+    model_config = model_config_for(config, label_set)
+    expected = model_config.to_dict()
+    if resume is not None:
+        ckpt.check_model_config(config.resume, resume.get("model_config"), expected, keys=_WHOLE_KEYS)
+    mode = "whole" if config.layout == "broadcast" else "trunk"
+    if start is not None and resume is None:
+        keys = _WHOLE_KEYS if mode == "whole" else _TRUNK_KEYS
+        ckpt.check_model_config(config.model_checkpoint_path, start.get("model_config"), expected, keys=keys)
+    try:
+        net = create_model(model_config)
+    except ValueError as err:
+        raise DudekError(f"model options: {err}") from None
+    if start is not None and resume is None:
+        try:
+            load_weights(net, start["model"], mode=mode)
+        except CheckpointError as err:
+            raise CheckpointError(f"{config.model_checkpoint_path}: {err}") from None
+    return net
+
+
+def _warn_changed_options(console: Console, config: TrainConfig, resume: dict, dist: DistInfo) -> None:
+    stored = resume.get("train_config") or {}
+    current = config.to_dict()
+    changed = [k for k in current if k not in _RESUME_IGNORED and k in stored and stored[k] != current[k]]
+    if changed and dist.is_main:
+        console.print(
+            "[yellow]warning:[/] resuming with options that differ from the saved run: "
+            + ", ".join(f"{k} {stored[k]!r} -> {current[k]!r}" for k in changed)
+        )
+
+
+def _describe(run: TrainingRun, video_source: str) -> str:
+    c = run.config
+    clips = len(run.train_loader) * c.train_batch_size * run.dist.world_size
+    params = sum(p.numel() for p in run.net.parameters()) / 1e6
+    where = (
+        f"resuming at epoch {run.state.epoch + 1} step {run.state.step_in_epoch}"
+        if c.resume
+        else "from scratch"
+    )
+    return (
+        f"{c.layout}: {len(run.train_games)} training / {len(run.val_games)} validation games, "
+        f"{clips} clips x {c.clip_frames_count} frames per epoch, {run.steps_per_epoch} steps; "
+        f"{c.features_model_name} ({params:.1f}M params) on {run.device} "
+        f"[{_precision_name(run.autocast_dtype)}], video from {video_source}, "
+        f"world size {run.dist.world_size}; {where}; logs in {Path(c.run_dir)}"
+    )
+
+
+def _precision_name(dtype: torch.dtype | None) -> str:
+    return {torch.bfloat16: "bf16", torch.float16: "fp16", None: "fp32"}[dtype]
