@@ -19,13 +19,16 @@ def classes_table(label_set: LabelSet) -> Table:
 
 def games_table(summary: DatasetSummary) -> Table:
     hours, rest = divmod(int(summary.total_duration_s), 3600)
-    table = Table(title=f"{len(summary.games)} games, {hours} h {rest // 60:02d} min of video")
-    for column in ("game", "split", "duration", "fps", "frames", "size", "codec", "annotations"):
-        table.add_column(column, justify="left" if column in ("game", "split", "codec") else "right")
+    folders = sorted({g.url_local.rpartition("/")[0] for g in summary.games})
+    where = folders[0] if len(folders) == 1 else f"{len(folders)} league/season folders"
+    table = Table(title=f"{len(summary.games)} games in {where}, {hours} h {rest // 60:02d} min of video")
+    table.add_column("match" if len(folders) == 1 else "game", min_width=24)
+    for column in ("split", "duration", "fps", "frames", "size", "codec", "events"):
+        table.add_column(column, justify="left" if column in ("split", "codec") else "right", no_wrap=True)
     for g in summary.games:
         minutes, seconds = divmod(int(g.duration_s), 60)
         table.add_row(
-            g.url_local,
+            g.url_local.rpartition("/")[2] if len(folders) == 1 else g.url_local,
             g.split,
             f"{minutes}:{seconds:02d}",
             "/".join(f"{f:g}" for f in g.fps),
