@@ -23,8 +23,8 @@ def games_table(summary: DatasetSummary) -> Table:
     where = folders[0] if len(folders) == 1 else f"{len(folders)} league/season folders"
     table = Table(title=f"{len(summary.games)} games in {where}, {hours} h {rest // 60:02d} min of video")
     table.add_column("match" if len(folders) == 1 else "game", min_width=24)
-    for column in ("split", "duration", "fps", "frames", "size", "codec", "events"):
-        table.add_column(column, justify="left" if column in ("split", "codec") else "right", no_wrap=True)
+    for column in ("split", "length", "fps", "frames", "video", "events"):
+        table.add_column(column, justify="left" if column in ("split", "video") else "right", no_wrap=True)
     for g in summary.games:
         minutes, seconds = divmod(int(g.duration_s), 60)
         table.add_row(
@@ -33,8 +33,7 @@ def games_table(summary: DatasetSummary) -> Table:
             f"{minutes}:{seconds:02d}",
             "/".join(f"{f:g}" for f in g.fps),
             str(g.num_frames),
-            g.resolution,
-            g.codec,
+            f"{g.resolution} {g.codec}",
             "unlabelled" if g.num_annotations is None else str(g.num_annotations),
         )
     return table
