@@ -22,9 +22,11 @@ def games_table(summary: DatasetSummary) -> Table:
     folders = sorted({g.url_local.rpartition("/")[0] for g in summary.games})
     where = folders[0] if len(folders) == 1 else f"{len(folders)} league/season folders"
     table = Table(title=f"{len(summary.games)} games in {where}, {hours} h {rest // 60:02d} min of video")
-    table.add_column("match" if len(folders) == 1 else "game", min_width=24)
+    table.add_column("match" if len(folders) == 1 else "game", min_width=18)
     for column in ("split", "length", "fps", "frames", "video", "events"):
-        table.add_column(column, justify="left" if column in ("split", "video") else "right", no_wrap=True)
+        table.add_column(
+            column, justify="left" if column in ("split", "video") else "right", no_wrap=column != "video"
+        )
     for g in summary.games:
         minutes, seconds = divmod(int(g.duration_s), 60)
         table.add_row(
