@@ -36,7 +36,7 @@ def synth(
         ResolutionOption.r224, help="224 (398x224) or 720 (1280x720)."
     ),
     seed: int = typer.Option(0, min=0, help="Seed: same seed and options, same label files and pixels."),
-    events_per_minute: float = typer.Option(20.0, help="Labelled events per minute of footage (< 37.5)."),
+    events_per_minute: float = typer.Option(20.0, help="Labelled events per minute of footage (at most 34)."),
     keyframe_interval: int = typer.Option(250, min=1, help="Frames between keyframes (250 = 10 s)."),
     stamp_frame_index: bool = typer.Option(
         False,

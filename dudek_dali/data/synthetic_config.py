@@ -12,6 +12,7 @@ CODECS: tuple[str, ...] = ("vp9", "h264")
 FPS = 25
 MS_PER_FRAME = 1000 // FPS  # 40 ms exactly, so int(position / 1000 * 25) == frame
 MIN_EVENT_GAP = 40  # frames (1.6 s): an event's signature and target window never overlap the next
+SPREAD_GAP = MIN_EVENT_GAP + 4  # events are drawn this far apart, then nudged by <= 2 frames
 EVENT_MARGIN = 8  # frames kept free at both ends of a video so every signature is whole
 MAX_GAMES = 1000
 MAX_MINUTES = 120.0
@@ -24,7 +25,7 @@ class SynthConfig:
     ``minutes`` is the footage of one game; the broadcast layout splits it into two halves of
     ``minutes / 2`` each. ``events_per_minute`` defaults to 20 (real BAS has about a dozen a
     minute): dense enough that a one-minute game covers all 12 classes, sparse enough
-    (at most ``60 * 25 / MIN_EVENT_GAP`` = 37.5) that events are >= 1.6 s apart.
+    (at most 34, just below ``60 * 25 / SPREAD_GAP``) that events are >= 1.6 s apart.
 
     ``keyframe_interval`` defaults to 250 frames (10 s), x264's default GOP and the order of
     real broadcast encodes: random access must decode up to 249 frames from the previous
@@ -53,8 +54,8 @@ class SynthConfig:
             raise ValueError(
                 f"minutes must be in {min_minutes}..{MAX_MINUTES} for {self.layout}, got {self.minutes}"
             )
-        max_rate = 60 * FPS / MIN_EVENT_GAP
-        if not 0 <= self.events_per_minute < max_rate:
+        max_rate = 34.0  # just below 60 * FPS / SPREAD_GAP, so rounding never overfills a video
+        if not 0 <= self.events_per_minute <= max_rate:
             raise ValueError(
                 f"events_per_minute must be in 0..{max_rate} (events >= {MIN_EVENT_GAP} frames apart), "
                 f"got {self.events_per_minute}"

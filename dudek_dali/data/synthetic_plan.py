@@ -18,7 +18,7 @@ from dudek_dali.data.annotations import Visibility
 from dudek_dali.data.games import label_file_name, video_names
 from dudek_dali.data.labels import ACTION_SPOTTING, BAS, SIDES, LabelSet, Team
 from dudek_dali.data.splits import OFFICIAL_SPLITS, Split
-from dudek_dali.data.synthetic_config import EVENT_MARGIN, MIN_EVENT_GAP, MS_PER_FRAME, SynthConfig
+from dudek_dali.data.synthetic_config import EVENT_MARGIN, FPS, MS_PER_FRAME, SPREAD_GAP, SynthConfig
 
 BAS_LEAGUE, BAS_SEASON = "england_efl", "2019-2020"
 BROADCAST_LEAGUE, BROADCAST_SEASON = "england_epl", "2015-2016"
@@ -113,7 +113,8 @@ def plan_game(config: SynthConfig, index: int) -> GamePlan:
     events = plan_events(
         rng,
         label_set=label_set,
-        n_events=round(config.events_per_minute * config.minutes),
+        # Rounded per video, so that no video gets more events than its length allows.
+        events_per_video=round(config.events_per_minute * config.minutes / config.videos_per_game),
         n_videos=config.videos_per_game,
         frames_per_video=config.frames_per_video,
         with_not_applicable=config.layout == "broadcast",
@@ -167,7 +168,7 @@ def plan_events(
     rng: np.random.Generator,
     *,
     label_set: LabelSet,
-    n_events: int,
+    events_per_video: int,
     n_videos: int,
     frames_per_video: int,
     with_not_applicable: bool,
@@ -180,15 +181,15 @@ def plan_events(
     the task learnable in minutes of CPU training; real BAS is dominated by PASS and DRIVE.
     """
     n_classes = label_set.num_classes
+    n_events = events_per_video * n_videos
     labels = list(rng.permutation(n_classes)[: min(n_events, n_classes)])
     labels += list(rng.integers(0, n_classes, size=max(0, n_events - n_classes)))
     rng.shuffle(labels)
     teams = _plan_teams(rng, n_events, with_not_applicable=with_not_applicable)
     hidden = rng.random(n_events) < NOT_SHOWN_FRACTION
-    per_video = [n_events // n_videos + (v < n_events % n_videos) for v in range(n_videos)]
     events, k = [], 0
-    for video, count in enumerate(per_video):
-        for frame in _spread_frames(rng, count, frames_per_video):
+    for video in range(n_videos):
+        for frame in _spread_frames(rng, events_per_video, frames_per_video):
             visibility: Visibility = "not shown" if hidden[k] else "visible"
             events.append(PlannedEvent(video + 1, frame, label_set.classes[labels[k]], teams[k], visibility))
             k += 1
@@ -214,9 +215,28 @@ def _plan_teams(rng: np.random.Generator, n: int, *, with_not_applicable: bool) 
 
 
 def _spread_frames(rng: np.random.Generator, count: int, n_frames: int) -> list[int]:
-    """``count`` sorted frames in [EVENT_MARGIN, n_frames - EVENT_MARGIN), MIN_EVENT_GAP apart."""
-    slack = n_frames - 2 * EVENT_MARGIN - (count - 1) * MIN_EVENT_GAP
+    """``count`` sorted frames >= MIN_EVENT_GAP apart, at least EVENT_MARGIN - 2 from both ends.
+
+    Frames are drawn SPREAD_GAP apart, then each moves (by at most 2) to the nearest frame
+    whose position SoccerNet's float formula maps back to it exactly.
+    """
+    slack = n_frames - 2 * EVENT_MARGIN - (count - 1) * SPREAD_GAP
     if count and slack < 1:
-        raise ValueError(f"cannot fit {count} events {MIN_EVENT_GAP} frames apart into {n_frames} frames")
+        raise ValueError(f"cannot fit {count} events {SPREAD_GAP} frames apart into {n_frames} frames")
     offsets = np.sort(rng.integers(0, max(slack, 1), size=count))
-    return [EVENT_MARGIN + int(o) + i * MIN_EVENT_GAP for i, o in enumerate(offsets)]
+    return [nearest_exact_frame(EVENT_MARGIN + int(o) + i * SPREAD_GAP) for i, o in enumerate(offsets)]
+
+
+def nearest_exact_frame(frame: int) -> int:
+    """The frame nearest ``frame`` (ties: later) whose position survives SoccerNet's formula.
+
+    Positions are written as ``frame * 40`` ms, as in real files, but in floating point
+    ``int(position / 1000 * 25)`` gives ``frame - 1`` for about 7% of frames (8120 ms ->
+    202, not 203). Events only go where the label file's position means the drawn frame,
+    whichever way a reader converts it. Runs of such frames are at most 4 long below 2**20.
+    """
+    for shift in (0, 1, -1, 2, -2, 3, -3):
+        candidate = frame + shift
+        if candidate >= 0 and int(candidate * MS_PER_FRAME / 1000 * FPS) == candidate:
+            return candidate
+    raise AssertionError(f"no exact frame near {frame}")  # unreachable for frames < 2**20

@@ -34,7 +34,7 @@ def _ring(y: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 _SHAPES: tuple[_Shape, ...] = (
     lambda y, x: np.hypot(x, y) <= 0.95,  # disc
-    lambda y, x: (abs(x) <= 0.85) & (abs(y) <= 0.85),  # square
+    lambda y, x: (abs(x) <= 0.68) & (abs(y) <= 0.68),  # square (small: unlike the disc)
     lambda y, x: (y <= 0.85) & (abs(x) <= (y + 0.95) / 2),  # triangle pointing up
     lambda y, x: abs(x) + abs(y) <= 0.95,  # diamond
     _ring,
