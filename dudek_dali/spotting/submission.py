@@ -37,16 +37,22 @@ class SubmissionFiles:
 
 
 def results_document(url_local: str, predictions: Iterable[Prediction]) -> dict[str, Any]:
-    """One game's ``results_spotting.json`` content, sorted by position; zero-confidence rows dropped."""
-    rows = []
+    """One game's ``results_spotting.json`` content, sorted by position.
+
+    Zero-confidence rows are dropped. Of several predictions of one label and team on one scorer
+    frame only the most confident is written: the scorer would keep just one of them anyway (the
+    last in the file), and the validator reports such duplicates as problems.
+    """
+    best: dict[tuple[str, str, int], Prediction] = {}
     for p in predictions:
         if not (math.isfinite(p.confidence) and 0.0 <= p.confidence <= 1.0):
             raise ValueError(
                 f"{url_local}: confidence {p.confidence!r} of {p.label}/{p.team.value} is outside 0..1"
             )
-        if p.confidence > 0:
-            rows.append(p)
-    rows.sort(key=lambda p: (p.position_ms, p.label, p.team.value))
+        key = (p.label, p.team.value, p.frame())
+        if p.confidence > 0 and (key not in best or p.confidence > best[key].confidence):
+            best[key] = p
+    rows = sorted(best.values(), key=lambda p: (p.position_ms, p.label, p.team.value))
     return {"UrlLocal": url_local, "predictions": [p.to_json() for p in rows]}
 
 

@@ -1,0 +1,139 @@
+"""``dudek evaluate`` and ``dudek validate-submission``: score and check challenge submissions."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from dudek_dali.cli._app import UserError, app
+
+LABEL_FILE = "Labels-ball.json"
+
+
+class SplitOption(str, Enum):
+    all = "all"
+    train = "train"
+    valid = "valid"
+    test = "test"
+    challenge = "challenge"
+
+
+@app.command()
+def evaluate(
+    labels_root: Path = typer.Argument(
+        ..., help="Folder holding <league>/<season>/<match>/Labels-ball.json (videos are not needed)."
+    ),
+    predictions: Path = typer.Argument(
+        ..., help="Submission zip, or a folder of <league>/<season>/<match>/results_spotting.json."
+    ),
+    split: SplitOption = typer.Option(
+        SplitOption.all, help="Score only the games of this official SN-BAS-2025 split (all: every game)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the table."),
+    plots: Path | None = typer.Option(
+        None, help="Write a per-class AP bar chart and a timeline per game (PNG) into this folder."
+    ),
+) -> None:
+    """Score predictions with the official team-mAP@1 and mAP@1 (games present in both are scored)."""
+    from dudek_dali.data.annotations import read_labels
+    from dudek_dali.spotting import evaluate_spotting, read_predictions
+
+    label_files = _label_files(labels_root, split.value)
+    predicted = read_predictions(predictions)
+    scored = sorted(set(label_files) & set(predicted))
+    _warn_unmatched(sorted(set(label_files) - set(predicted)), "labelled but not predicted")
+    _warn_unmatched(sorted(set(predicted) - set(label_files)), f"predicted but not labelled ({split.value})")
+    if not scored:
+        raise UserError(f"no game of {labels_root} ({split.value}) has predictions in {predictions}")
+    truth = {game: read_labels(label_files[game]).annotations for game in scored}
+    scores = evaluate_spotting(truth, {game: predicted[game] for game in scored})
+    if as_json:
+        typer.echo(json.dumps(scores.to_json(), indent=1))
+    else:
+        _print_table(scores)
+    if plots is not None:
+        _write_plots(plots, scores, truth, predicted)
+
+
+@app.command("validate-submission")
+def validate_submission(
+    submission: Path = typer.Argument(..., help="Submission zip (or a folder of the same layout) to check."),
+    split: SplitOption = typer.Option(
+        SplitOption.all, help="Also require a results file for every game of this official split."
+    ),
+) -> None:
+    """Check a submission against the challenge format; print every problem (exit 1 if any)."""
+    from dudek_dali.data.splits import OFFICIAL_SPLITS
+    from dudek_dali.spotting import check_submission
+
+    expected = None
+    if split is not SplitOption.all:
+        expected = [f"england_efl/2019-2020/{match}" for match in OFFICIAL_SPLITS[split.value]]
+    report = check_submission(submission, expected_games=expected)
+    for problem in report.problems:
+        typer.echo(problem)
+    if report.problems:
+        typer.secho(f"{len(report.problems)} problem(s) in {submission}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+    typer.echo(f"OK: {submission} holds {report.num_games} games, {report.num_predictions} predictions")
+
+
+def _label_files(root: Path, split: str) -> dict[str, Path]:
+    """``league/season/match`` -> label file, for the games of ``split``."""
+    from dudek_dali.data.splits import official_split_of
+
+    if not root.is_dir():
+        raise UserError(f"{root}: labels folder not found")
+    files = {"/".join(p.relative_to(root).parts[:3]): p for p in sorted(root.glob(f"*/*/*/{LABEL_FILE}"))}
+    if not files:
+        raise UserError(f"{root}: no <league>/<season>/<match>/{LABEL_FILE} found")
+    if split != "all":
+        files = {game: p for game, p in files.items() if official_split_of(game.split("/")[2]) == split}
+    return files
+
+
+def _warn_unmatched(games: list[str], what: str) -> None:
+    if games:
+        shown = ", ".join(games[:3]) + (f" (+{len(games) - 3} more)" if len(games) > 3 else "")
+        typer.secho(
+            f"note: {len(games)} game(s) {what}, not scored: {shown}", fg=typer.colors.YELLOW, err=True
+        )
+
+
+def _print_table(scores) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title=f"SoccerNet ball action spotting, {len(scores.games)} game(s), delta {scores.tolerance_s:g} s"
+    )
+    for name in ("class", "team AP", "left AP", "right AP", "left n", "right n", "AP (no team)"):
+        table.add_column(name, justify="left" if name == "class" else "right")
+    for label, team_ap in scores.team.per_class.items():
+        sides, weights = scores.team.per_class_team[label], scores.team.weights[label]
+        table.add_row(
+            label,
+            f"{team_ap * 100:.2f}",
+            f"{sides['left'] * 100:.2f}",
+            f"{sides['right'] * 100:.2f}",
+            f"{weights['left']:g}",
+            f"{weights['right']:g}",
+            f"{scores.no_team.per_class[label] * 100:.2f}",
+        )
+    console = Console()
+    console.print(table)
+    console.print(f"team-mAP@1: {scores.team.value * 100:.2f}")
+    console.print(f"mAP@1:      {scores.no_team.value * 100:.2f}")
+
+
+def _write_plots(folder: Path, scores, truth: dict, predicted: dict) -> None:
+    from dudek_dali.spotting.plots import plot_per_class_ap, plot_timeline
+
+    written = [plot_per_class_ap(scores, folder / "per_class_ap.png")]
+    for game in scores.games:
+        name = "timeline - " + game.replace("/", " - ") + ".png"
+        written.append(plot_timeline(game, truth[game], predicted[game], folder / name))
+    typer.secho(f"wrote {len(written)} plot(s) to {folder}", err=True)

@@ -1,0 +1,113 @@
+"""Evaluation figures: per-class AP bars and a per-game timeline of predictions against ground truth.
+
+matplotlib runs on the Agg backend (no display needed); every PNG is written atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from dudek_dali.data.annotations import Annotation
+from dudek_dali.data.labels import BAS, LabelSet, Team
+from dudek_dali.spotting.metric import SpottingScores
+from dudek_dali.spotting.predictions import Prediction
+
+_TEAM_COLOURS = {Team.LEFT: "tab:blue", Team.RIGHT: "tab:red"}
+
+
+def plot_per_class_ap(scores: SpottingScores, path: Path | str) -> Path:
+    """Grouped bars per class: team-weighted AP, left AP, right AP and AP ignoring team."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = list(scores.team.per_class)
+    series = {
+        "team AP": [scores.team.per_class[c] for c in labels],
+        "left AP": [scores.team.per_class_team[c]["left"] for c in labels],
+        "right AP": [scores.team.per_class_team[c]["right"] for c in labels],
+        "AP (team ignored)": [scores.no_team.per_class[c] for c in labels],
+    }
+    x = np.arange(len(labels))
+    width = 0.8 / len(series)
+    fig, ax = plt.subplots(figsize=(12, 5))
+    for i, (name, values) in enumerate(series.items()):
+        ax.bar(x + (i - 1.5) * width, np.asarray(values) * 100, width, label=name)
+    ax.set_xticks(x, labels, rotation=35, ha="right")
+    ax.set_ylabel("AP (%)")
+    ax.set_ylim(0, 100)
+    ax.set_title(
+        f"team-mAP@1 {scores.team.value * 100:.2f}   mAP@1 {scores.no_team.value * 100:.2f}   "
+        f"({len(scores.games)} games)"
+    )
+    ax.legend(ncols=4, fontsize="small")
+    fig.tight_layout()
+    return _save(fig, Path(path))
+
+
+def plot_timeline(
+    game: str,
+    annotations: Sequence[Annotation],
+    predictions: Sequence[Prediction],
+    path: Path | str,
+    *,
+    label_set: LabelSet = BAS,
+    min_confidence: float = 0.1,
+) -> Path:
+    """One row per class: ground truth as bars, predictions (>= ``min_confidence``) as dots, by team."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    row = {c: i for i, c in enumerate(label_set.classes)}
+    fig, ax = plt.subplots(figsize=(16, 0.45 * label_set.num_classes + 1.5))
+    for team, colour in _TEAM_COLOURS.items():
+        truth = [a for a in annotations if a.team is team and a.label in row]
+        ax.scatter(
+            [a.position_ms / 60000 for a in truth],
+            [row[a.label] + (0.15 if team is Team.LEFT else -0.15) for a in truth],
+            marker="|",
+            s=120,
+            color=colour,
+            label=f"truth {team.value}",
+        )
+        shown = [
+            p for p in predictions if p.team is team and p.confidence >= min_confidence and p.label in row
+        ]
+        ax.scatter(
+            [p.position_ms / 60000 for p in shown],
+            [row[p.label] + (0.15 if team is Team.LEFT else -0.15) for p in shown],
+            s=[4 + 20 * p.confidence for p in shown],
+            color=colour,
+            alpha=0.35,
+            label=f"predicted {team.value} (conf >= {min_confidence})",
+        )
+    ax.set_yticks(range(label_set.num_classes), label_set.classes)
+    ax.invert_yaxis()
+    ax.set_xlabel("minutes")
+    ax.set_title(game)
+    ax.legend(loc="upper right", fontsize="small", ncols=4)
+    fig.tight_layout()
+    return _save(fig, Path(path))
+
+
+def _save(fig, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".png")
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=110)
+        os.replace(tmp, path)
+    finally:
+        plt.close(fig)
+        Path(tmp).unlink(missing_ok=True)
+    return path
