@@ -108,7 +108,8 @@ def _print_table(scores) -> None:
     from rich.table import Table
 
     table = Table(
-        title=f"SoccerNet ball action spotting, {len(scores.games)} game(s), delta {scores.tolerance_s:g} s"
+        title=f"SoccerNet ball action spotting, {len(scores.games)} game(s), delta {scores.tolerance_s:g} s",
+        caption="n: the official team weights (ground-truth events, visible minus 'not shown')",
     )
     for name in ("class", "team AP", "left AP", "right AP", "left n", "right n", "AP (no team)"):
         table.add_column(name, justify="left" if name == "class" else "right")

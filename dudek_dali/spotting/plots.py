@@ -93,7 +93,7 @@ def plot_timeline(
     ax.invert_yaxis()
     ax.set_xlabel("minutes")
     ax.set_title(game)
-    ax.legend(loc="upper right", fontsize="small", ncols=4)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize="small", ncols=4)
     fig.tight_layout()
     return _save(fig, Path(path))
 
