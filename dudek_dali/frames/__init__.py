@@ -1,0 +1,59 @@
+"""The frame-folder approach: JPEG frames extracted next to each video, and their clip loader.
+
+This is the seed's way (and a fallback for CPU-only users with H.264 data, which DALI decodes only
+on the GPU). :func:`extract_frames` writes ``.frames_<video>/<index>.jpg`` folders (see :mod:`.layout`
+for the layout, :mod:`.selection` for which frames are kept); :func:`create_frame_loader` reads them
+with the DALI loader's sampling, augmentation, targets and batch format (see :mod:`.loader`).
+
+The loader needs torch, so it is imported on first use: extraction (and its worker processes)
+stays free of torch's import time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dudek_dali.frames.config import ExtractionConfig, parse_size
+from dudek_dali.frames.extract import (
+    ExtractionPlan,
+    ExtractionProgress,
+    ExtractionReport,
+    extract_frames,
+    plan_extraction,
+)
+from dudek_dali.frames.layout import frame_file_name, frames_dir, parse_frame_file_name
+from dudek_dali.frames.manifest import FrameManifest, read_manifest
+from dudek_dali.frames.selection import FramePlan, plan_video
+
+if TYPE_CHECKING:
+    from dudek_dali.frames.loader import FrameClipLoader, create_frame_loader
+
+_LAZY = {"FrameClipLoader", "create_frame_loader"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from dudek_dali.frames import loader
+
+        return getattr(loader, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "ExtractionConfig",
+    "ExtractionPlan",
+    "ExtractionProgress",
+    "ExtractionReport",
+    "FrameClipLoader",
+    "FrameManifest",
+    "FramePlan",
+    "create_frame_loader",
+    "extract_frames",
+    "frame_file_name",
+    "frames_dir",
+    "parse_frame_file_name",
+    "parse_size",
+    "plan_extraction",
+    "plan_video",
+    "read_manifest",
+]

@@ -1,0 +1,214 @@
+"""Extract the frames of many games: plan, skip finished videos, run workers, report.
+
+Resumable: a video whose folder holds a manifest matching the requested plan, size, quality and
+video size (and as many JPEGs as the manifest lists) is skipped; anything else (no folder, a
+``.partial`` folder left by an interrupted run, other settings, missing files) is redone from
+scratch. ``workers`` > 1 extracts that many videos at once in separate processes: decoding is
+already multi-threaded inside FFmpeg, but resizing and JPEG encoding run one frame at a time per
+video, so whole videos are the natural unit of parallel work.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dudek_dali.data.games import Game
+from dudek_dali.frames.config import ExtractionConfig
+from dudek_dali.frames.extract_video import VideoJob, extract_video
+from dudek_dali.frames.layout import frames_dir, parse_frame_file_name
+from dudek_dali.frames.manifest import FrameManifest, read_manifest
+from dudek_dali.frames.selection import plan_video
+
+
+@dataclass
+class ExtractionProgress:
+    """Running totals handed to the progress callback after every batch of frames."""
+
+    videos_total: int
+    frames_total: int
+    videos_done: int = 0
+    frames_done: int = 0
+    current: str = ""
+
+
+ProgressCallback = Callable[[ExtractionProgress], None]
+
+
+@dataclass
+class ExtractionPlan:
+    jobs: list[VideoJob] = field(default_factory=list)  # videos to (re)extract
+    finished: list[Path] = field(default_factory=list)  # videos whose folder is already complete
+    unlabelled: list[Game] = field(default_factory=list)  # games skipped: no labels, no save_all
+
+
+@dataclass
+class ExtractionReport:
+    extracted: list[Path]
+    skipped: list[Path]
+    unlabelled: list[str]  # url_local of games skipped for having no labels
+    frames_written: int
+    jpeg_bytes_written: int
+    seconds: float
+    disk_bytes: int  # space all frame folders of the given games take now (blocks, like du)
+    game_minutes: float  # duration of the videos those folders come from
+
+    @property
+    def frames_per_second(self) -> float:
+        return self.frames_written / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def bytes_per_game_minute(self) -> float:
+        return self.disk_bytes / self.game_minutes if self.game_minutes > 0 else 0.0
+
+
+def plan_extraction(games: Sequence[Game], config: ExtractionConfig) -> ExtractionPlan:
+    """Sort every video of ``games`` into work to do, work already done and games to skip."""
+    plan = ExtractionPlan()
+    for game in games:
+        for video in game.videos:
+            frame_plan = plan_video(game, video, config)
+            if frame_plan is None:
+                plan.unlabelled.append(game)
+                break
+            manifest = read_manifest(frames_dir(video.path))
+            if manifest is not None and is_complete(manifest, video.path, frame_plan, config):
+                plan.finished.append(video.path)
+            else:
+                expected = frame_plan.expected_count(video.num_frames)
+                plan.jobs.append(VideoJob(video=video.path, plan=frame_plan, expected_frames=expected))
+    return plan
+
+
+def is_complete(manifest: FrameManifest, video: Path, plan, config: ExtractionConfig) -> bool:
+    """The manifest matches the request and the folder still holds all its JPEGs."""
+    if not manifest.same_job(
+        video_bytes=video.stat().st_size, plan=plan, size=config.size, quality=config.quality
+    ):
+        return False
+    with os.scandir(frames_dir(video)) as entries:
+        count = sum(1 for e in entries if parse_frame_file_name(e.name) is not None)
+    return count == manifest.num_frames
+
+
+def extract_frames(
+    games: Sequence[Game],
+    *,
+    stride: int = 2,
+    size: tuple[int, int] = (224, 224),
+    save_all: bool = False,
+    radius_sec: float = 8.0,
+    quality: int = 95,
+    workers: int = 1,
+    progress: ProgressCallback | None = None,
+) -> ExtractionReport:
+    """Extract the frames of ``games`` into ``.frames_<video>/`` folders (see :mod:`.selection`)."""
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    config = ExtractionConfig(
+        stride=stride, size=size, save_all=save_all, radius_sec=radius_sec, quality=quality
+    )
+    plan = plan_extraction(games, config)
+    state = ExtractionProgress(
+        videos_total=len(plan.jobs), frames_total=sum(j.expected_frames for j in plan.jobs)
+    )
+    start = time.perf_counter()
+    run = _run_in_process if workers == 1 or len(plan.jobs) <= 1 else _run_in_pool
+    manifests = run(plan.jobs, config, workers, state, progress or (lambda _: None))
+    seconds = time.perf_counter() - start
+    unlabelled = {g.url_local for g in plan.unlabelled}
+    videos = [v for g in games if g.url_local not in unlabelled for v in g.videos]
+    return ExtractionReport(
+        extracted=[j.video for j in plan.jobs],
+        skipped=plan.finished,
+        unlabelled=sorted(unlabelled),
+        frames_written=sum(m.num_frames for m in manifests),
+        jpeg_bytes_written=sum(m.bytes for m in manifests),
+        seconds=seconds,
+        disk_bytes=sum(folder_disk_bytes(frames_dir(v.path)) for v in videos),
+        game_minutes=sum(v.num_frames / v.fps for v in videos) / 60,
+    )
+
+
+def _run_in_process(jobs, config, workers, state, progress) -> list[FrameManifest]:
+    manifests = []
+    for job in jobs:
+        state.current = str(job.video)
+        progress(state)
+
+        def advance(frames: int) -> None:
+            state.frames_done += frames
+            progress(state)
+
+        manifests.append(extract_video(job, size=config.size, quality=config.quality, on_frames=advance))
+        state.videos_done += 1
+        progress(state)
+    return manifests
+
+
+# Worker processes report frames through this queue (set by the pool's initializer).
+_progress_queue: multiprocessing.Queue | None = None
+
+
+def _init_worker(progress_queue: multiprocessing.Queue) -> None:
+    global _progress_queue
+    _progress_queue = progress_queue
+
+
+def _worker_extract(job: VideoJob, size: tuple[int, int], quality: int) -> FrameManifest:
+    report = _progress_queue.put if _progress_queue is not None else None
+    return extract_video(job, size=size, quality=quality, on_frames=report)
+
+
+def _run_in_pool(jobs, config, workers, state, progress) -> list[FrameManifest]:
+    # spawn, not fork: the parent may hold threads (progress bars, FFmpeg) that fork would copy mid-use.
+    context = multiprocessing.get_context("spawn")
+    frames_queue = context.Queue()
+    manifests: dict[int, FrameManifest] = {}
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(jobs)),
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(frames_queue,),
+    ) as pool:
+        pending: dict[Future, int] = {
+            pool.submit(_worker_extract, job, config.size, config.quality): i for i, job in enumerate(jobs)
+        }
+        state.current = f"{min(workers, len(jobs))} videos at a time"
+        while pending:
+            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            _drain(frames_queue, state)
+            for future in done:
+                manifests[pending.pop(future)] = future.result()  # re-raises a worker's error
+                state.videos_done += 1
+            progress(state)
+    _drain(frames_queue, state)
+    progress(state)
+    return [manifests[i] for i in range(len(jobs))]
+
+
+def _drain(frames_queue: multiprocessing.Queue, state: ExtractionProgress) -> None:
+    while True:
+        try:
+            state.frames_done += frames_queue.get_nowait()
+        except queue.Empty:
+            return
+
+
+def folder_disk_bytes(folder: Path) -> int:
+    """Space the files directly inside ``folder`` occupy on disk (allocated blocks, like ``du``)."""
+    total = 0
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_file(follow_symlinks=False):
+                    total += entry.stat(follow_symlinks=False).st_blocks * 512
+    except FileNotFoundError:
+        return 0
+    return total
