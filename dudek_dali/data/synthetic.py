@@ -51,6 +51,8 @@ __all__ = [
 
 MANIFEST = ".dudek-synth.json"
 _MANIFEST_FORMAT = 1
+# Bump whenever the same config would give other labels or pixels, so old datasets are not reused.
+GENERATOR_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,7 @@ def _read_manifest(root: Path) -> dict | None:
 def _is_complete(root: Path, manifest: dict, config: SynthConfig) -> bool:
     return (
         manifest.get("complete") is True
+        and manifest.get("generator") == GENERATOR_VERSION
         and manifest.get("config") == config.to_json()
         and all((root / rel).is_file() for rel in manifest["files"])
     )
@@ -223,7 +226,13 @@ def _delete_listed(root: Path, files: Iterable[str]) -> None:
 
 
 def _write_manifest(root: Path, config: SynthConfig, files: list[str], *, complete: bool) -> None:
-    data = {"format": _MANIFEST_FORMAT, "complete": complete, "config": config.to_json(), "files": files}
+    data = {
+        "format": _MANIFEST_FORMAT,
+        "generator": GENERATOR_VERSION,
+        "complete": complete,
+        "config": config.to_json(),
+        "files": files,
+    }
     _write_text_atomic(root / MANIFEST, json.dumps(data, indent=2) + "\n")
 
 
