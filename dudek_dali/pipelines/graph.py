@@ -1,0 +1,159 @@
+"""The one DALI graph both loaders build: reader -> resize/crop -> camera -> colour -> blur -> flip
+-> normalise, on ``device="gpu"`` (NVDEC decode, GPU operators) or ``device="cpu"``.
+
+Only the reader's arguments differ between the training loader (a file list with one clip per
+line) and the whole-game reader (whole files in consecutive chunks). Augmentation parameters
+are not drawn in DALI: they come from the epoch plan through ``fn.external_source`` (one
+sample per reader sample, in reader order) so every loader applies the same parameters; see
+:mod:`.augment_params` for their order and meaning. Stages whose probability is 0 are left
+out of the graph, so evaluation runs only decode, resize and normalise.
+
+Design choices:
+
+* Resize comes first (with the crop as its region of interest, antialiased) and everything
+  else runs at the output size (224x224 by default): the seed also augments its 224x224
+  frames, and warping 80 small frames is much cheaper than 80 frames of 720p.
+* The camera move is one ``warp_affine`` with a matrix per frame (``fn.per_frame``); outside
+  the frame the edge pixel is repeated, so no black corners appear.
+* The flip is the ``mirror`` of ``crop_mirror_normalize``, which also normalises and writes
+  the (F, C, H, W) float layout PyTorch wants, in one pass.
+* The blur cannot be switched off per sample, so a clip without blur gets sigma 1e-3, whose
+  5-tap kernel is exactly (0, 0, 1, 0, 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dudek_dali.pipelines.augment_params import BLUR_WINDOW, AugmentConfig, ClipAugment
+from dudek_dali.pipelines.validation import Device
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+NO_BLUR_SIGMA = 1e-3
+READER = "reader"  # the reader's name, for epoch_size()
+
+
+@dataclass(frozen=True)
+class GraphSpec:
+    """Everything the graph depends on besides the reader's source arguments."""
+
+    device: Device
+    size: tuple[int, int]  # (height, width) of the delivered frames
+    sequence_length: int
+    stride: int
+    batch_size: int
+    num_threads: int = 2
+    augment: AugmentConfig = field(default_factory=AugmentConfig.off)
+    prefetch: int = 2
+
+
+def needed_params(augment: AugmentConfig) -> tuple[str, ...]:
+    """Names of the per-clip arrays the graph of ``augment`` consumes, in feeding order."""
+    stages = (
+        (augment.crop_proba, ("crop_start", "crop_end")),
+        (augment.camera_proba, ("camera",)),
+        (augment.flip_proba, ("flip",)),
+        (augment.hue_proba, ("hue",)),
+        (augment.saturation_proba, ("saturation",)),
+        (augment.brightness_proba, ("brightness",)),
+        (augment.contrast_proba, ("contrast",)),
+        (augment.blur_proba, ("blur",)),
+    )
+    return tuple(name for proba, names in stages if proba > 0 for name in names)
+
+
+def augment_arrays(
+    augment: ClipAugment, *, names: tuple[str, ...], num_frames: int, size: tuple[int, int]
+) -> tuple[np.ndarray, ...]:
+    """One clip's parameters as the arrays the graph's external source feeds, in ``names`` order."""
+    x0, y0, x1, y1 = augment.crop
+    height, width = size
+    f32 = np.float32
+    arrays = {
+        "crop_start": lambda: np.array([y0, x0], dtype=f32),  # DALI ROIs are in layout order (y, x)
+        "crop_end": lambda: np.array([y1, x1], dtype=f32),
+        "camera": lambda: augment.camera_matrices(num_frames, width, height),
+        "flip": lambda: np.array(int(augment.flip), dtype=np.int32),
+        "hue": lambda: np.array(augment.hue, dtype=f32),
+        "saturation": lambda: np.array(augment.saturation, dtype=f32),
+        "brightness": lambda: np.array(augment.brightness, dtype=f32),
+        "contrast": lambda: np.array(augment.contrast, dtype=f32),
+        "blur": lambda: np.array(augment.blur_sigma or NO_BLUR_SIGMA, dtype=f32),
+    }
+    return tuple(arrays[name]() for name in names)
+
+
+def build_pipeline(
+    spec: GraphSpec,
+    *,
+    reader: dict[str, Any],
+    params: Callable[[Any], tuple[np.ndarray, ...]] | None = None,
+    device_id: int | None = None,
+):
+    """Build the graph. Outputs: frames (F, C, H, W) float32, label, frame numbers (F,).
+
+    ``reader`` holds the source arguments of ``fn.experimental.readers.video`` (``file_list``
+    and friends, or ``filenames``/``step``/``pad_mode``). ``params`` is a per-sample callback
+    (``sample_info -> arrays`` named by :func:`needed_params`, see :func:`augment_arrays`),
+    required when the spec's augmentation is enabled. ``device_id`` is the CUDA device for ``device="gpu"``.
+    """
+    from nvidia.dali import Pipeline, fn, types
+
+    augment = spec.augment
+    if augment.enabled and params is None:
+        raise ValueError("an augmenting graph needs the per-clip params callback")
+    gpu = spec.device == "gpu"
+    pipe = Pipeline(
+        batch_size=spec.batch_size,
+        num_threads=spec.num_threads,
+        device_id=(device_id or 0) if gpu else None,
+        prefetch_queue_depth=spec.prefetch,
+        exec_dynamic=True,
+    )
+    height, width = spec.size
+    with pipe:
+        frames, label, frame_numbers = fn.experimental.readers.video(
+            device=spec.device,
+            name=READER,
+            sequence_length=spec.sequence_length,
+            stride=spec.stride,
+            enable_frame_num="sequence",
+            random_shuffle=False,
+            **reader,
+        )
+        names = needed_params(augment)
+        p = {}
+        if names:
+            fed = fn.external_source(source=params, num_outputs=len(names), batch=False)
+            p = dict(zip(names, fed if len(names) > 1 else [fed], strict=True))
+        roi = {}
+        if "crop_start" in p:
+            roi = {"roi_start": p["crop_start"], "roi_end": p["crop_end"], "roi_relative": True}
+        x = fn.resize(
+            frames, resize_x=width, resize_y=height, antialias=True, interp_type=types.INTERP_LINEAR, **roi
+        )
+        if "camera" in p:
+            x = fn.warp_affine(
+                x, matrix=fn.per_frame(p["camera"]), inverse_map=True, interp_type=types.INTERP_LINEAR
+            )
+        colour = {k: p[k] for k in ("hue", "saturation", "brightness", "contrast") if k in p}
+        if colour:
+            x = fn.color_twist(x, **colour)
+        if "blur" in p:
+            x = fn.gaussian_blur(x, window_size=BLUR_WINDOW, sigma=p["blur"])
+        x = fn.crop_mirror_normalize(
+            x,
+            mirror=p.get("flip", 0),
+            mean=[m * 255 for m in IMAGENET_MEAN],
+            std=[s * 255 for s in IMAGENET_STD],
+            output_layout="FCHW",
+            dtype=types.FLOAT,
+        )
+        pipe.set_outputs(x, label, frame_numbers)
+    pipe.build()
+    return pipe

@@ -1,0 +1,63 @@
+"""Space-free names for video paths, because DALI's file lists cannot hold spaces.
+
+SoccerNet match folders contain spaces (``2019-10-01 - Brentford - Bristol City``). DALI's
+``file_list`` splits each line on whitespace, so such a path yields no samples (a build-time
+assertion), and backslash escapes are not understood. The loaders therefore read videos
+through symlinks named ``v00000.mp4``, ``v00001.mkv``... in a private temporary folder that
+is removed when the loader is closed or garbage-collected. Errors are always reported with
+the real path (:meth:`VideoLinks.real`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import weakref
+from pathlib import Path
+
+
+class VideoLinks:
+    """A temporary folder of symlinks to video files, plus the map back to the real paths."""
+
+    def __init__(self, prefix: str = "dudek-dali-") -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix=prefix))
+        self._by_real: dict[Path, Path] = {}
+        self._by_link: dict[Path, Path] = {}
+        self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.dir), True)
+
+    def link(self, path: Path) -> Path:
+        """The space-free link to ``path`` (created on first use; the suffix is kept)."""
+        real = Path(path).resolve()
+        if real not in self._by_real:
+            link = self.dir / f"v{len(self._by_real):05d}{real.suffix}"
+            os.symlink(real, link)
+            self._by_real[real] = link
+            self._by_link[link] = Path(path)
+        return self._by_real[real]
+
+    def real(self, link: Path) -> Path:
+        return self._by_link[Path(link)]
+
+    def name_real_paths(self, text: str) -> str:
+        """``text`` with every link path in it replaced by the real path."""
+        for link, real in self._by_link.items():
+            text = text.replace(str(link), str(real))
+        return text
+
+    def write_text(self, name: str, text: str) -> Path:
+        """Write a file (e.g. a DALI file list) into the folder, atomically."""
+        path = self.dir / name
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(text)
+        os.replace(tmp, path)
+        return path
+
+    def close(self) -> None:
+        self._cleanup()
+
+    def __enter__(self) -> VideoLinks:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
