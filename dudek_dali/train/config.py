@@ -28,6 +28,8 @@ EvalMetric = Literal["loss", "map"]
 SplitMode = Literal["official", "random"]
 TemporalShift = Literal["gsf", "gsm", "none"]
 
+# The seed's default (clip_frames_count, overlap) per command.
+_SEED_WINDOWS = {"pretrain": (70, 55), "train": (70, 55), "train-challenge": (80, 68)}
 # The seed's split of the ~500 broadcast games: 460 train / 40 valid.
 PRETRAIN_VALID_FRACTION = 40 / 500
 
@@ -100,10 +102,10 @@ class TrainConfig:
         "Frames per training clip (sampled frames, `stride` apart in the video).",
         per_command={"train-challenge": 80},
     )
-    overlap: int = _option(
-        55,
-        "Sampled frames shared by consecutive windows of a video (window step = clip - overlap).",
-        per_command={"train-challenge": 68},
+    overlap: int | None = _option(
+        None,
+        "Sampled frames shared by consecutive windows of a video (window step = clip - overlap). Default: "
+        "the seed's 55 for 70-frame clips (train-challenge: 68 for 80), scaled to the clip length.",
     )
     stride: int = _option(2, "Take every stride-th video frame (2: 25 fps video -> 12.5 fps clips).")
     input_size: tuple[int, int] = _option(
@@ -203,6 +205,7 @@ class TrainConfig:
         "Also keep the model of every epoch as <name>.epochNNN.pt (true/false).",
         style="seed-bool",
         parser="bool",
+        metavar="BOOLEAN",
     )
     checkpoint_every_steps: int = _option(
         0, "Also write <name>.last.pt every this many optimizer steps (0: only at the end of epochs)."
@@ -231,6 +234,10 @@ class TrainConfig:
         self.dataset_path = None if self.dataset_path is None else Path(self.dataset_path)
         self.save_as = Path(self.save_as)
         self.input_size = tuple(int(v) for v in self.input_size)  # type: ignore[assignment]
+        if self.overlap is None:
+            self.overlap = seed_overlap(
+                self.clip_frames_count, command="train-challenge" if not self.validate else "train"
+            )
         for name in ("model_checkpoint_path", "resume", "log_dir"):
             value = getattr(self, name)
             setattr(self, name, None if value is None else Path(value))
@@ -267,6 +274,12 @@ class TrainConfig:
         merged["validate"] = command in WITH_VALIDATION
         merged.update(values)
         return cls(**merged)
+
+
+def seed_overlap(clip_frames: int, *, command: str) -> int:
+    """The seed's window overlap for its default clip length, scaled to ``clip_frames``."""
+    seed_clip, seed_over = _SEED_WINDOWS[command]
+    return min(clip_frames - 1, round(clip_frames * seed_over / seed_clip))
 
 
 def _check_config(c: TrainConfig) -> None:

@@ -82,15 +82,17 @@ StepCallback = Callable[[TrainingRun, StepRecord], None]
 def fit(run: TrainingRun, *, on_step: StepCallback | None = None) -> TrainingRun:
     """Train from ``run.state`` to ``nr_epochs``: evaluate, keep the best, write checkpoints."""
     config = run.config
-    for epoch in range(run.state.epoch, config.nr_epochs):
-        run.state.epoch = epoch
-        stats = train_one_epoch(run, epoch, on_step=on_step)
-        result = None
-        if config.validate and epoch >= config.start_eval_epoch_nr:
-            result = validate(run, epoch)
-        _finish_epoch(run, epoch, stats, result)
-    barrier()
-    run.logger.close()
+    try:
+        for epoch in range(run.state.epoch, config.nr_epochs):
+            run.state.epoch = epoch
+            stats = train_one_epoch(run, epoch, on_step=on_step)
+            result = None
+            if config.validate and epoch >= config.start_eval_epoch_nr:
+                result = validate(run, epoch)
+            _finish_epoch(run, epoch, stats, result)
+        barrier()
+    finally:
+        run.logger.close()
     return run
 
 
@@ -280,7 +282,8 @@ def _finish_epoch(run: TrainingRun, epoch: int, stats: EpochStats, result: Valid
         if config.save_every_epoch:
             ckpt.write_checkpoint(ckpt.epoch_path(config.save_as, epoch), model_payload(run, metric=metric))
         _log_epoch(run, epoch, stats, result)
-        run.console.print(epoch_summary(epoch, config.nr_epochs, stats, result, lr=run.lr, best=improved))
+        summary = epoch_summary(epoch, config.nr_epochs, stats, result, lr=run.lr, best=improved)
+        run.console.print(summary, markup=False, highlight=False, soft_wrap=True)
     _save_training_state(run)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import torch
 from rich.console import Console
+from rich.markup import escape
 
 from dudek_dali.data.labels import LabelSet
 from dudek_dali.errors import CheckpointError, DudekError
@@ -98,7 +99,7 @@ def setup(
         restore_training_state(run, resume, rank=dist.rank)
     if dist.is_main:
         logger.config(config.to_dict())
-        console.print(_describe(run, video_source))
+        console.print(_describe(run, video_source), markup=False, highlight=False, soft_wrap=True)
     return run
 
 
@@ -174,9 +175,10 @@ def _warn_changed_options(console: Console, config: TrainConfig, resume: dict, d
     current = config.to_dict()
     changed = [k for k in current if k not in _RESUME_IGNORED and k in stored and stored[k] != current[k]]
     if changed and dist.is_main:
+        details = ", ".join(f"{k} {stored[k]!r} -> {current[k]!r}" for k in changed)
         console.print(
-            "[yellow]warning:[/] resuming with options that differ from the saved run: "
-            + ", ".join(f"{k} {stored[k]!r} -> {current[k]!r}" for k in changed)
+            "[yellow]warning:[/] resuming with options that differ from the saved run: " + escape(details),
+            soft_wrap=True,
         )
 
 
@@ -193,7 +195,7 @@ def _describe(run: TrainingRun, video_source: str) -> str:
         f"{c.layout}: {len(run.train_games)} training / {len(run.val_games)} validation games, "
         f"{clips} clips x {c.clip_frames_count} frames per epoch, {run.steps_per_epoch} steps; "
         f"{c.features_model_name} ({params:.1f}M params) on {run.device} "
-        f"[{_precision_name(run.autocast_dtype)}], video from {video_source}, "
+        f"({_precision_name(run.autocast_dtype)}), video from {video_source}, "
         f"world size {run.dist.world_size}; {where}; logs in {Path(c.run_dir)}"
     )
 
