@@ -62,16 +62,24 @@ class ClipLoader:
         self.device_id = device_id
         self.links = VideoLinks()
         self.epoch = 0
+        self.start_batch = 0
 
     @property
     def sources(self):
         return self.sampler.sources
 
-    def set_epoch(self, epoch: int) -> None:
-        """Choose the epoch the next iteration plans (a function of the seed and the epoch)."""
+    def set_epoch(self, epoch: int, *, start_batch: int = 0) -> None:
+        """Choose the epoch the next iteration plans (a function of the seed and the epoch).
+
+        ``start_batch`` skips the epoch's first batches at the plan level, without decoding
+        them: a run resumed mid-epoch continues with exactly the clips it had not seen yet.
+        """
         if epoch < 0:
             raise ValueError(f"epoch must be >= 0, got {epoch}")
+        if start_batch < 0:
+            raise ValueError(f"start_batch must be >= 0, got {start_batch}")
         self.epoch = epoch
+        self.start_batch = start_batch
 
     @property
     def num_clips(self) -> int:
@@ -86,9 +94,11 @@ class ClipLoader:
         return self.sampler.plan(self.epoch)
 
     def __iter__(self) -> Iterator[ClipBatch]:
-        plan = self.plan()
-        pipe = self._build(plan)
         batch_size = self.spec.batch_size
+        plan = self.plan()[self.start_batch * batch_size :]
+        if not plan:
+            return
+        pipe = self._build(plan)
         try:
             for first in range(0, len(plan), batch_size):
                 clips = plan[first : first + batch_size]
