@@ -1,0 +1,172 @@
+"""The epoch plan: seed windows, reshuffling, epoch size, even-choice oversampling, sharding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dudek_dali.data.annotations import Annotation
+from dudek_dali.data.labels import BAS, Team
+from dudek_dali.data.targets import EventTable
+from dudek_dali.pipelines.augment_params import AugmentConfig, ClipAugment
+from dudek_dali.pipelines.sampling import ClipSampler, SamplingConfig, VideoSource, split_windows
+
+
+def reference_windows(num_frames: int, clip_frames: int, stride: int, overlap: int) -> list[int]:
+    """The seed's split, written as a plain loop over sampled frames."""
+    sampled = list(range(0, num_frames, stride))
+    starts, first = [], 0
+    while first + clip_frames <= len(sampled):
+        starts.append(sampled[first])
+        first += clip_frames - overlap
+    return starts
+
+
+@pytest.mark.parametrize(
+    "num_frames, clip_frames, stride, overlap",
+    [(300, 16, 2, 8), (300, 80, 2, 68), (159, 80, 2, 0), (160, 80, 2, 0), (1000, 7, 3, 2), (10, 20, 1, 5)],
+)
+def test_split_windows_matches_the_seed_split(num_frames, clip_frames, stride, overlap):
+    got = split_windows(num_frames, clip_frames=clip_frames, stride=stride, overlap=overlap)
+    assert got.tolist() == reference_windows(num_frames, clip_frames, stride, overlap)
+
+
+def test_split_windows_rejects_bad_overlap():
+    with pytest.raises(ValueError, match="overlap"):
+        split_windows(100, clip_frames=10, stride=2, overlap=10)
+
+
+def event(label: str, frame: int, team: Team = Team.LEFT) -> Annotation:
+    return Annotation(
+        half=1, position_ms=frame * 40, label=label, team=team, visibility="visible", game_time="1 - 00:00"
+    )
+
+
+def source(name: str, num_frames: int, events: list[Annotation] = ()) -> VideoSource:
+    table = EventTable.from_annotations(list(events), label_set=BAS, fps=25.0, key=name)
+    return VideoSource(
+        path=Path(f"/data/{name} - x/224p.mp4"),
+        game=name,
+        num_frames=num_frames,
+        fps=25.0,
+        events=table,
+        num_classes=BAS.num_classes,
+    )
+
+
+SOURCES = [
+    source("a", 2000, [event("PASS", f) for f in range(50, 2000, 100)] + [event("GOAL", 1500, Team.RIGHT)]),
+    source("b", 1500, [event("PASS", f) for f in range(30, 1500, 90)]),
+]
+CONFIG = SamplingConfig(clip_frames=16, stride=2, overlap=8)
+
+
+def windows_of(plan) -> list[tuple[int, int]]:
+    return [(c.video, c.start) for c in plan]
+
+
+def test_one_epoch_visits_every_window_once_in_a_shuffled_order():
+    sampler = ClipSampler(SOURCES, CONFIG)
+    plan = windows_of(sampler.plan(0))
+    expected = [(v, int(s)) for v, s in zip(sampler.window_video, sampler.window_start, strict=True)]
+    assert sorted(plan) == sorted(expected)
+    assert plan != expected  # shuffled
+
+
+def test_epochs_reshuffle_and_are_deterministic_for_a_seed():
+    a, b = ClipSampler(SOURCES, CONFIG), ClipSampler(SOURCES, CONFIG)
+    assert windows_of(a.plan(3)) == windows_of(b.plan(3))
+    assert windows_of(a.plan(0)) != windows_of(a.plan(1))
+    other_seed = ClipSampler(SOURCES, SamplingConfig(clip_frames=16, stride=2, overlap=8, seed=1))
+    assert windows_of(other_seed.plan(0)) != windows_of(a.plan(0))
+    assert [c.augment for c in a.plan(2)] == [c.augment for c in b.plan(2)]
+
+
+def test_enforced_epoch_size_repeats_windows_only_after_all_were_seen():
+    sampler = ClipSampler(SOURCES, SamplingConfig(clip_frames=16, stride=2, overlap=8, epoch_size=500))
+    plan = windows_of(sampler.plan(0))
+    assert len(plan) == 500
+    assert len(set(plan[: sampler.num_windows])) == sampler.num_windows
+
+
+@pytest.mark.parametrize("world_size", [2, 3])
+def test_ranks_get_disjoint_clips_that_together_make_the_plan(world_size):
+    config = {"clip_frames": 16, "stride": 2, "overlap": 8, "epoch_size": 100, "world_size": world_size}
+    samplers = [ClipSampler(SOURCES, SamplingConfig(rank=r, **config)) for r in range(world_size)]
+    plans = [s.plan(5) for s in samplers]
+    positions = [{c.position for c in plan} for plan in plans]
+    for i in range(world_size):
+        for j in range(i + 1, world_size):
+            assert not positions[i] & positions[j]
+    usable = 100 - 100 % world_size
+    assert set().union(*positions) == set(range(usable))
+    assert {len(p) for p in plans} == {usable // world_size}
+    # each rank's clip at a position is the single-process plan's clip at that position
+    whole = ClipSampler(SOURCES, SamplingConfig(**{**config, "world_size": 1, "epoch_size": usable})).plan(5)
+    for plan in plans:
+        for clip in plan:
+            assert clip == whole[clip.position]
+
+
+def goal_share(config: SamplingConfig) -> float:
+    sampler = ClipSampler(SOURCES, config)
+    goal = BAS.class_index("GOAL")
+    with_goal = set(sampler.class_windows[goal].tolist())
+    windows = sampler.global_windows(0)
+    return float(np.mean([w in with_goal for w in windows]))
+
+
+def test_even_choice_oversamples_the_rare_class():
+    base = {"clip_frames": 16, "stride": 2, "overlap": 8, "epoch_size": 2000}
+    plain = goal_share(SamplingConfig(**base))
+    even = goal_share(SamplingConfig(even_choice_proba=1.0, **base))
+    assert plain < 0.02  # one GOAL among ~37 events: it is in ~2 of ~340 windows
+    assert 0.4 < even < 0.6  # two classes present: GOAL is drawn half of the time
+
+
+def test_even_choice_windows_contain_an_event_of_the_class():
+    sampler = ClipSampler(SOURCES, CONFIG)
+    span = (CONFIG.clip_frames - 1) * CONFIG.stride + 1
+    for cls, windows in sampler.class_windows.items():
+        for w in windows:
+            s = SOURCES[sampler.window_video[w]]
+            start = sampler.window_start[w]
+            inside = (s.events.frames >= start) & (s.events.frames < start + span)
+            assert cls in ((s.events.outputs[inside] - 1) % BAS.num_classes).tolist()
+
+
+def test_augmentations_are_drawn_per_clip_and_off_in_evaluation():
+    window = {"clip_frames": 16, "stride": 2, "overlap": 8}
+    train = ClipSampler(SOURCES, SamplingConfig(augment=AugmentConfig(), **window))
+    flips = [c.augment.flip for c in train.plan(0)]
+    assert 0.1 < np.mean(flips) < 0.4  # p = 0.25
+    evaluation = ClipSampler(SOURCES, SamplingConfig(augment=AugmentConfig.off(), **window))
+    assert all(c.augment == ClipAugment() for c in evaluation.plan(0))
+
+
+def test_unshuffled_plan_keeps_window_order():
+    sampler = ClipSampler(SOURCES, SamplingConfig(clip_frames=16, stride=2, overlap=8, shuffle=False))
+    plan = windows_of(sampler.plan(0))
+    assert plan == [(int(v), int(s)) for v, s in zip(sampler.window_video, sampler.window_start, strict=True)]
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"even_choice_proba": 1.5}, "even_choice_proba"),
+        ({"rank": 2, "world_size": 2}, "rank"),
+        ({"epoch_size": 0}, "epoch_size"),
+        ({"overlap": 80}, "overlap"),
+        ({"stride": 0}, "stride"),
+    ],
+)
+def test_bad_sampling_options_are_refused(options, message):
+    with pytest.raises(ValueError, match=message):
+        SamplingConfig(**options)
+
+
+def test_no_video_long_enough_is_refused():
+    with pytest.raises(ValueError, match="whole clip"):
+        ClipSampler([source("a", 100)], SamplingConfig(clip_frames=80, stride=2, overlap=0))
