@@ -104,7 +104,7 @@ class ClipLoader:
                 clips = plan[first : first + batch_size]
                 try:
                     outputs = pipe.run()
-                except Exception as err:  # DALI raises RuntimeError subclasses with C++ context
+                except RuntimeError as err:  # how DALI reports decoding and operator failures
                     ahead = plan[first : first + batch_size * (1 + self.spec.prefetch)]
                     raise decode_error(err, [self.sources[c.video].path for c in ahead], self.links) from None
                 yield self._batch(clips, *outputs)
@@ -136,7 +136,7 @@ class ClipLoader:
         }
         try:
             return build_pipeline(self.spec, reader=reader, params=params, device_id=self.device_id)
-        except Exception as err:
+        except RuntimeError as err:
             raise decode_error(err, [self.sources[c.video].path for c in plan], self.links) from None
 
     def _batch(self, clips: list[PlannedClip], frames: Any, labels: Any, numbers: Any) -> ClipBatch:

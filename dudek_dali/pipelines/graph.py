@@ -130,7 +130,7 @@ def build_pipeline(
         p = {}
         if names:
             fed = fn.external_source(source=params, num_outputs=len(names), batch=False)
-            p = dict(zip(names, fed if len(names) > 1 else [fed], strict=True))
+            p = dict(zip(names, fed, strict=True))  # a list even for one output
         roi = {}
         if "crop_start" in p:
             roi = {"roi_start": p["crop_start"], "roi_end": p["crop_end"], "roi_relative": True}
