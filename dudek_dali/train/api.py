@@ -19,8 +19,13 @@ def train_model(
     ``on_step(run, record)`` is called after every optimizer step (tests and notebooks use it to
     watch losses; raising from it stops training, leaving the last written checkpoints intact).
     """
+    run = None
     try:
         run = setup(config, console=console)
         return fit(run, on_step=on_step)
     finally:
+        if run is not None:
+            for loader in (run.train_loader, run.val_loader):
+                if hasattr(loader, "close"):
+                    loader.close()  # the DALI loader's temporary link folder
         shutdown_distributed()

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+BLUR_WINDOW = 5  # dudek_dali.pipelines.augment_params.BLUR_WINDOW (not imported: it pulls in numpy)
 Command = Literal["pretrain", "train", "train-challenge"]
 COMMANDS: tuple[str, ...] = get_args(Command)
 WITH_VALIDATION: tuple[str, ...] = ("pretrain", "train")
@@ -121,7 +122,9 @@ class TrainConfig:
     even_choice_proba: float = _option(
         0.0, "Probability of drawing a class uniformly, then a clip containing it (oversamples rare classes)."
     )
-    gaussian_blur_kernel_size: int = _option(5, "Kernel size of the gaussian-blur augmentation (odd).")
+    gaussian_blur_kernel_size: int = _option(
+        5, "Window of the gaussian-blur augmentation: 5 (the loaders' fixed window) or 0 for no blur."
+    )
     split: SplitMode = _option(
         "official",
         "How to pick validation games: the official SN-BAS-2025 split, or a random split by --random-seed.",
@@ -309,8 +312,11 @@ def _check_config(c: TrainConfig) -> None:
     for name in ("flip_proba", "camera_move_proba", "crop_proba", "even_choice_proba"):
         if not 0.0 <= getattr(c, name) <= 1.0:
             raise ValueError(f"{name} must be a probability in [0, 1], got {getattr(c, name)}")
-    if c.gaussian_blur_kernel_size < 1 or c.gaussian_blur_kernel_size % 2 == 0:
-        raise ValueError(f"gaussian_blur_kernel_size must be odd and >= 1, got {c.gaussian_blur_kernel_size}")
+    if c.gaussian_blur_kernel_size not in (0, BLUR_WINDOW):
+        raise ValueError(
+            f"gaussian_blur_kernel_size must be {BLUR_WINDOW} (the loaders blur with a fixed "
+            f"{BLUR_WINDOW}x{BLUR_WINDOW} window) or 0 to turn blur off, got {c.gaussian_blur_kernel_size}"
+        )
     if len(c.input_size) != 2 or min(c.input_size) < 32:
         raise ValueError(f"input_size must be HxW with both sides >= 32, got {c.input_size}")
     if c.warm_up_epochs > c.nr_epochs:

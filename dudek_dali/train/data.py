@@ -92,26 +92,32 @@ def create_loader(
     rank: int,
     world_size: int,
 ) -> Any:
-    """A DALI (GPU or CPU) or frame-folder clip loader over ``games``; same interface either way."""
+    """A DALI (GPU or CPU) or frame-folder clip loader over ``games``; same interface either way.
+
+    Validation clips are never augmented; with ``enforce_val_epoch_size`` they are a seeded
+    random subset of the validation windows, the same subset every epoch (the trainer always
+    reads validation epoch 0), so validation losses of different epochs compare like for like.
+    """
     from dudek_dali.pipelines import AugmentConfig
 
-    augment = (
-        AugmentConfig(
+    augment = AugmentConfig.off()
+    if training:
+        augment = AugmentConfig(
             flip_proba=config.flip_proba,
             crop_proba=config.crop_proba,
             camera_proba=config.camera_move_proba,
+            **({} if config.gaussian_blur_kernel_size else {"blur_proba": 0.0}),
         )
-        if training
-        else AugmentConfig.off()
-    )
+    epoch_size = config.enforce_train_epoch_size if training else config.enforce_val_epoch_size
     options = dict(
         clip_frames=config.clip_frames_count,
         stride=config.stride,
         overlap=config.overlap,
         size=config.input_size,
         augment=augment,
-        enforce_epoch_size=config.enforce_train_epoch_size if training else config.enforce_val_epoch_size,
+        enforce_epoch_size=epoch_size,
         even_choice_proba=config.even_choice_proba if training else 0.0,
+        shuffle=training or epoch_size is not None,
         batch_size=config.train_batch_size if training else config.val_batch_size,
         seed=config.random_seed,
         rank=rank,
@@ -125,5 +131,11 @@ def create_loader(
         return create_frame_loader(games, device=device, num_workers=config.num_threads, **options)
     from dudek_dali.pipelines import create_clip_loader
 
-    dali_device = "gpu" if video_source == "dali-gpu" else "cpu"
-    return create_clip_loader(games, device=dali_device, num_threads=config.num_threads, **options)
+    gpu = video_source == "dali-gpu"
+    return create_clip_loader(
+        games,
+        device="gpu" if gpu else "cpu",
+        device_id=device.index if gpu and device.type == "cuda" else None,
+        num_threads=config.num_threads,
+        **options,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -20,11 +21,13 @@ if TYPE_CHECKING:
 class EpochProgress:
     """A progress bar over ``total`` steps showing the latest loss and learning rate.
 
-    Disabled (on ranks other than 0, with ``--no-progress``) it costs nothing. The bar is
-    transient: when it finishes, only the epoch's summary line stays in the terminal.
+    Disabled (on ranks other than 0, with ``--no-progress``, or when the output is not a
+    terminal, e.g. a log file) it costs nothing. The bar is transient: when it finishes, only
+    the epoch's summary line stays in the terminal.
     """
 
     def __init__(self, description: str, *, total: int, completed: int = 0, enabled: bool = True) -> None:
+        enabled = enabled and Console(stderr=True).is_terminal
         self.enabled = enabled
         self._progress = None
         self._task = None
@@ -37,6 +40,7 @@ class EpochProgress:
                 TimeElapsedColumn(),
                 TimeRemainingColumn(),
                 transient=True,
+                console=Console(stderr=True),
             )
             self._task = self._progress.add_task(description, total=total, completed=completed, info="")
 
