@@ -12,9 +12,13 @@ import typer
 from dudek_dali import __version__
 
 # Importing a command module registers its commands on ``app``.
-from dudek_dali.cli import data_commands  # noqa: F401
-from dudek_dali.cli import frames_commands  # noqa: F401
-from dudek_dali.cli import synth_commands  # noqa: F401
+from dudek_dali.cli import (  # noqa: F401
+    data_commands,
+    frames_commands,
+    spotting_commands,
+    synth_commands,
+    train_commands,
+)
 from dudek_dali.cli._app import UserError, app
 from dudek_dali.errors import DudekError
 
