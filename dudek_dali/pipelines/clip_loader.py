@@ -28,12 +28,12 @@ from dudek_dali.errors import DudekError, VideoError
 from dudek_dali.pipelines.augment_params import AugmentConfig
 from dudek_dali.pipelines.batch import ClipBatch
 from dudek_dali.pipelines.decode_errors import decode_error
-from dudek_dali.pipelines.graph import GraphSpec, augment_arrays, build_pipeline, needed_params
+from dudek_dali.pipelines.graph import READER, GraphSpec, augment_arrays, build_pipeline, needed_params
 from dudek_dali.pipelines.links import VideoLinks
 from dudek_dali.pipelines.sampling import ClipSampler, PlannedClip, SamplingConfig, clip_span, video_sources
 from dudek_dali.pipelines.targets_batch import batch_targets
 from dudek_dali.pipelines.torch_output import to_numpy, to_torch
-from dudek_dali.pipelines.validation import Device, check_device, validate_videos
+from dudek_dali.pipelines.validation import Device, check_device, check_video, validate_videos
 
 if TYPE_CHECKING:
     import torch
@@ -106,7 +106,7 @@ class ClipLoader:
                     outputs = pipe.run()
                 except RuntimeError as err:  # how DALI reports decoding and operator failures
                     ahead = plan[first : first + batch_size * (1 + self.spec.prefetch)]
-                    raise decode_error(err, [self.sources[c.video].path for c in ahead], self.links) from None
+                    raise self._failure(err, ahead) from None
                 yield self._batch(clips, *outputs)
         finally:
             del pipe  # frees decoder threads and buffers even when the caller stops early
@@ -135,9 +135,27 @@ class ClipLoader:
             "pad_last_batch": True,
         }
         try:
-            return build_pipeline(self.spec, reader=reader, params=params, device_id=self.device_id)
+            pipe = build_pipeline(self.spec, reader=reader, params=params, device_id=self.device_id)
         except RuntimeError as err:
-            raise decode_error(err, [self.sources[c.video].path for c in plan], self.links) from None
+            raise self._failure(err, plan) from None
+        found = pipe.epoch_size(READER)
+        if found != len(plan):  # DALI skips files it cannot open instead of failing
+            raise self._failure(f"it found {found} of the {len(plan)} planned clips", plan)
+        return pipe
+
+    def _failure(self, err: BaseException | str, clips: list[PlannedClip]) -> VideoError:
+        """Name the videos that fail their checks again now, else every video the clips read."""
+        videos = list(dict.fromkeys(self.sources[c.video].path for c in clips))
+        span = clip_span(self.spec.sequence_length, self.spec.stride)
+        broken = []
+        for video in videos:
+            try:
+                check_video(video, device=self.spec.device, min_frames=span)
+            except VideoError as problem:
+                broken.append((video, problem))
+        if len(broken) == 1:  # the checks explain it better than DALI
+            return VideoError(f"{broken[0][1]} (found while decoding)")
+        return decode_error(err, [v for v, _ in broken] or videos, self.links)
 
     def _batch(self, clips: list[PlannedClip], frames: Any, labels: Any, numbers: Any) -> ClipBatch:
         import torch

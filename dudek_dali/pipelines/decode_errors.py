@@ -25,8 +25,13 @@ def dali_reason(err: BaseException, links: VideoLinks | None = None) -> str:
     return links.name_real_paths(reason) if links else reason
 
 
-def decode_error(err: BaseException, videos: Iterable[Path], links: VideoLinks | None = None) -> VideoError:
+def decode_error(
+    err: BaseException | str, videos: Iterable[Path], links: VideoLinks | None = None
+) -> VideoError:
     """A VideoError naming ``videos`` (in order, without repeats) and DALI's reason."""
     names = list(dict.fromkeys(str(v) for v in videos))
-    shown = ", ".join(names[:3]) + (f" (or one of {len(names) - 3} more)" if len(names) > 3 else "")
-    return VideoError(f"{shown}: DALI failed to decode a clip: {dali_reason(err, links)}")
+    reason = err if isinstance(err, str) else dali_reason(err, links)
+    if len(names) == 1:
+        return VideoError(f"{names[0]}: DALI failed to decode a clip: {reason}")
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return VideoError(f"DALI failed to decode a clip of one of {shown}: {reason}")
