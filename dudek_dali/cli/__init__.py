@@ -15,7 +15,9 @@ from dudek_dali import __version__
 from dudek_dali.cli import (  # noqa: F401
     data_commands,
     frames_commands,
+    pipeline_commands,
     spotting_commands,
+    submit_commands,
     synth_commands,
     train_commands,
 )
