@@ -107,6 +107,8 @@ def test_another_temporal_shift_is_reported_as_missing_and_unexpected_tensors() 
     assert "missing" not in str(info.value)  # the gsf checkpoint holds everything gsm needs, and more
     with pytest.raises(CheckpointError, match=r"missing: backbone\..*fuse"):
         load_weights(gsf, gsm.state_dict(), mode="whole")
+    with pytest.raises(CheckpointError, match=r"unexpected: backbone\..*fuse"):
+        load_weights(gsm, gsf.state_dict(), mode="backbone")
 
 
 def test_backbone_mode_refuses_another_backbone() -> None:

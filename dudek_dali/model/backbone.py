@@ -28,7 +28,6 @@ class Backbone(nn.Module):
         super().__init__()
         self.features = _create_timm_model(model_name, pretrained=pretrained)
         self.feature_dim: int = int(self.features.num_features)
-        self.clip_len = clip_len
         if shift_mode != "none":
             insert_temporal_shift(self.features, mode=shift_mode, clip_len=clip_len)
 

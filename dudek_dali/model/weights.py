@@ -52,8 +52,9 @@ def model_state_for(model: TDeed, *, part: LoadMode) -> dict[str, torch.Tensor]:
 def load_weights(model: TDeed, state_dict: Mapping[str, torch.Tensor], *, mode: LoadMode = "whole") -> int:
     """Copy matching tensors from ``state_dict`` into ``model``; returns how many were copied.
 
-    Raises :class:`CheckpointError` naming the missing, unexpected (``"whole"`` only) and
-    wrongly shaped tensors, with the class count spelled out when the heads disagree.
+    Within the loaded parts, names and shapes must match exactly; otherwise raises
+    :class:`CheckpointError` naming the missing, unexpected and wrongly shaped tensors (with the
+    class count and clip length spelled out when those differ) and leaves ``model`` untouched.
     """
     _check_mode(mode)
     if not isinstance(state_dict, Mapping) or not all(
@@ -62,7 +63,7 @@ def load_weights(model: TDeed, state_dict: Mapping[str, torch.Tensor], *, mode: 
         raise CheckpointError("weights must be a mapping of parameter names to tensors")
     wanted = model_state_for(model, part=mode)
     given = {k: v for k, v in state_dict.items() if k.startswith(_prefixes(mode))}
-    problems = _mismatches(wanted, given, check_unexpected=mode == "whole")
+    problems = _mismatches(wanted, given)
     if problems:
         raise CheckpointError(f"weights do not fit this T-DEED ({mode} mode): " + "; ".join(problems))
     model.load_state_dict(given, strict=False)
@@ -70,15 +71,14 @@ def load_weights(model: TDeed, state_dict: Mapping[str, torch.Tensor], *, mode: 
     return len(given)
 
 
-def _mismatches(
-    wanted: Mapping[str, torch.Tensor], given: Mapping[str, torch.Tensor], *, check_unexpected: bool
-) -> list[str]:
+def _mismatches(wanted: Mapping[str, torch.Tensor], given: Mapping[str, torch.Tensor]) -> list[str]:
+    """Problems within the loaded parts; tensors of the parts a mode skips are never compared."""
     problems = []
     missing = sorted(set(wanted) - set(given))
     if missing:
         problems.append(_listing("missing", missing))
     unexpected = sorted(set(given) - set(wanted))
-    if check_unexpected and unexpected:
+    if unexpected:
         problems.append(_listing("unexpected", unexpected))
     reshaped = sorted(k for k in set(wanted) & set(given) if wanted[k].shape != given[k].shape)
     if "class_head.weight" in reshaped:
