@@ -146,7 +146,7 @@ def test_worker_processes_write_the_same_files(bas_copy, tmp_path):
 def test_broadcast_keeps_only_grid_frames_near_annotations(tmp_path):
     root = tmp_path / "broadcast"
     synthesize_dataset(
-        root, SynthConfig(layout="broadcast", games=1, minutes=0.4, stamp_frame_index=True), progress=False
+        root, SynthConfig(layout="broadcast", games=1, minutes=0.2, stamp_frame_index=True), progress=False
     )
     result = dudek("extract-frames", root, "--layout", "broadcast", "--radius-sec", "1", "--no-progress")
     assert result.returncode == 0, result.stderr

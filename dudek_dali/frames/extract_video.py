@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from dudek_dali.errors import VideoError
 from dudek_dali.frames.layout import frame_file_name, frames_dir, partial_dir
 from dudek_dali.frames.manifest import FrameManifest, write_manifest
@@ -100,17 +102,30 @@ def _decode_into(
     return decoded, written, total_bytes
 
 
+def to_rgb(frame) -> np.ndarray:
+    """A decoded ``av.VideoFrame`` as (H, W, 3) uint8 RGB, converted exactly as DALI's CPU decoder does.
+
+    swscale's default YUV -> RGB path takes chroma from the nearest sample and rounds coarsely
+    (about one level darker on average); bilinear chroma upsampling with accurate rounding
+    reproduces the DALI reader's pixels bit for bit (checked on VP9 and H.264), at ~0.3 ms more
+    per 398x224 frame.
+    """
+    from av.video.reformatter import Interpolation
+
+    flags = Interpolation.BILINEAR | Interpolation.FULL_CHR_H_INT | Interpolation.ACCURATE_RND
+    return frame.to_ndarray(format="rgb24", interpolation=flags)
+
+
 def encode_frame(frame, *, size: tuple[int, int], quality: int) -> bytes:
     """A decoded ``av.VideoFrame`` as JPEG bytes at ``size`` (width, height).
 
     Resizing uses Pillow's antialiased bilinear filter (a triangle filter widened by the scale
-    factor), the same kind of filter as DALI's default linear resize with antialiasing, so the
-    frames match what the DALI loader sees.
+    factor), the filter of DALI's linear resize with antialiasing, so before JPEG coding the
+    frames match what the DALI loader delivers to within rounding.
     """
     from PIL import Image
 
-    # to_ndarray + fromarray is ~2x faster than VideoFrame.to_image for the same RGB pixels.
-    image = Image.fromarray(frame.to_ndarray(format="rgb24"))
+    image = Image.fromarray(to_rgb(frame))
     if image.size != tuple(size):
         image = image.resize(tuple(size), Image.BILINEAR)
     buffer = io.BytesIO()

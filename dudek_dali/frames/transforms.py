@@ -1,0 +1,140 @@
+"""Clip augmentations in torch, on whatever device the frames are on.
+
+Pure functions on a clip's frames, ``(T, C, H, W)`` float in 0..255, following the order and the
+parameter semantics of :mod:`dudek_dali.pipelines.augment_params` so that the frame-folder loader
+applies the *same* augmentation as the DALI graph, parameter for parameter:
+
+1. :func:`crop_resize`: a relative box resampled to the output size (separable triangle filter,
+   widened when shrinking: antialiased linear, like DALI's resize);
+2. :func:`warp_affine`: per-frame output->source pixel maps, bilinear, edge pixels replicated;
+3. :func:`color_twist`: DALI's ``color_twist`` (YIQ hue rotation and saturation, then contrast
+   around 128 and brightness), clamped to 0..255 as DALI saturates uint8 output;
+4. :func:`gaussian_blur`: a separable ``window`` x ``window`` gaussian, borders reflected
+   (reflect-101);
+5. :func:`hflip`; 6. :func:`normalize` (ImageNet mean and std).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+
+# DALI's RGB -> YIQ matrix; it maps back with the exact inverse (not the rounded textbook one).
+_RGB_TO_YIQ = ((0.299, 0.587, 0.114), (0.596, -0.274, -0.321), (0.211, -0.523, 0.311))
+_HALF_RANGE = 128.0  # contrast pivots here for 8-bit images
+
+
+def resample_matrix(
+    in_size: int, out_size: int, start: float, end: float, *, device=None, dtype=torch.float32
+) -> torch.Tensor:
+    """``(out_size, in_size)`` weights resampling input pixels ``start..end`` onto ``out_size`` pixels.
+
+    ``start``/``end`` are in input pixels (edges, not centres), so ``0, in_size`` is the whole row.
+    The filter is a triangle, widened by the scale factor when shrinking so every input pixel
+    contributes (antialiasing); taps outside the image are clamped to the edge pixel.
+    """
+    scale = (end - start) / out_size  # input pixels per output pixel
+    radius = max(scale, 1.0)
+    centres = start + (torch.arange(out_size, dtype=torch.float64) + 0.5) * scale - 0.5
+    reach = math.ceil(radius) + 1
+    taps = torch.floor(centres)[:, None] + torch.arange(-reach, reach + 1, dtype=torch.float64)[None, :]
+    weights = (1.0 - (taps - centres[:, None]).abs() / radius).clamp(min=0.0)
+    weights = weights / weights.sum(dim=1, keepdim=True)
+    matrix = torch.zeros(out_size, in_size, dtype=torch.float64)
+    matrix.scatter_add_(1, taps.clamp(0, in_size - 1).long(), weights)
+    return matrix.to(device=device, dtype=dtype)
+
+
+def crop_resize(
+    frames: torch.Tensor, box: tuple[float, float, float, float], size: tuple[int, int]
+) -> torch.Tensor:
+    """Resample the relative ``box`` (x0, y0, x1, y1) of every frame to ``size`` (height, width)."""
+    height, width = frames.shape[-2:]
+    x0, y0, x1, y1 = box
+    if (height, width) == tuple(size) and box == (0.0, 0.0, 1.0, 1.0):
+        return frames
+    kwargs = {"device": frames.device, "dtype": frames.dtype}
+    rows = resample_matrix(height, size[0], y0 * height, y1 * height, **kwargs)
+    cols = resample_matrix(width, size[1], x0 * width, x1 * width, **kwargs)
+    return rows @ frames @ cols.T
+
+
+def warp_affine(frames: torch.Tensor, matrices: torch.Tensor) -> torch.Tensor:
+    """Warp frame ``t`` by ``matrices[t]`` (2x3, output pixel -> source pixel, pixel-edge origin)."""
+    count, _, height, width = frames.shape
+    matrices = matrices.to(device=frames.device, dtype=frames.dtype)
+    ys, xs = torch.meshgrid(
+        torch.arange(height, device=frames.device, dtype=frames.dtype) + 0.5,
+        torch.arange(width, device=frames.device, dtype=frames.dtype) + 0.5,
+        indexing="ij",
+    )
+    points = torch.stack([xs, ys, torch.ones_like(xs)], dim=-1).reshape(1, -1, 3)  # (1, H*W, 3)
+    source = points @ matrices.transpose(1, 2)  # (T, H*W, 2) source pixel coordinates
+    # grid_sample with align_corners=False: -1 and 1 are the outer edges of the edge pixels.
+    scale = torch.tensor([2.0 / width, 2.0 / height], device=frames.device, dtype=frames.dtype)
+    grid = (source * scale - 1.0).reshape(count, height, width, 2)
+    return F.grid_sample(frames, grid, mode="bilinear", padding_mode="border", align_corners=False)
+
+
+def color_twist_matrix(hue_deg: float, saturation: float, brightness: float, contrast: float) -> torch.Tensor:
+    """The 3x3 RGB matrix of DALI's ``color_twist`` (its offset is :func:`color_twist`'s)."""
+    angle = math.radians(hue_deg)
+    hue = torch.tensor(
+        [[1.0, 0.0, 0.0], [0.0, math.cos(angle), math.sin(angle)], [0.0, -math.sin(angle), math.cos(angle)]],
+        dtype=torch.float64,
+    )
+    sat = torch.diag(torch.tensor([1.0, saturation, saturation], dtype=torch.float64))
+    to_yiq = torch.tensor(_RGB_TO_YIQ, dtype=torch.float64)
+    return brightness * contrast * (torch.linalg.inv(to_yiq) @ hue @ sat @ to_yiq)
+
+
+def color_twist(
+    frames: torch.Tensor, *, hue_deg: float, saturation: float, brightness: float, contrast: float
+) -> torch.Tensor:
+    """``brightness * (contrast * (M rgb - 128) + 128)``, M the YIQ hue/saturation map; clamped 0..255."""
+    if (hue_deg, saturation, brightness, contrast) == (0.0, 1.0, 1.0, 1.0):
+        return frames
+    matrix = color_twist_matrix(hue_deg, saturation, brightness, contrast).to(frames.device, frames.dtype)
+    offset = (_HALF_RANGE - _HALF_RANGE * contrast) * brightness
+    out = torch.einsum("ij,tjhw->tihw", matrix, frames) + offset
+    return out.clamp(0.0, 255.0)
+
+
+def gaussian_kernel(sigma: float, window: int, *, device=None, dtype=torch.float32) -> torch.Tensor:
+    """Normalised 1-D gaussian weights of odd length ``window``."""
+    x = torch.arange(window, dtype=torch.float64) - (window - 1) / 2
+    kernel = torch.exp(-(x**2) / (2 * sigma**2))
+    return (kernel / kernel.sum()).to(device=device, dtype=dtype)
+
+
+def gaussian_blur(frames: torch.Tensor, *, sigma: float, window: int = 5) -> torch.Tensor:
+    """Separable gaussian blur of every channel; reflect-101 borders (torch's ``reflect``).
+
+    A weighted sum of shifted views rather than ``conv2d``: with one input channel and a 1-D
+    kernel, conv2d is an order of magnitude slower on the CPU.
+    """
+    if sigma <= 0:
+        return frames
+    kernel = gaussian_kernel(sigma, window, dtype=torch.float64).tolist()
+    pad = window // 2
+    height, width = frames.shape[-2:]
+    padded = F.pad(frames, (pad, pad, 0, 0), mode="reflect")
+    rows = sum(w * padded[..., :, k : k + width] for k, w in enumerate(kernel))
+    padded = F.pad(rows, (0, 0, pad, pad), mode="reflect")
+    return sum(w * padded[..., k : k + height, :] for k, w in enumerate(kernel))
+
+
+def hflip(frames: torch.Tensor) -> torch.Tensor:
+    return frames.flip(-1)
+
+
+def normalize(frames: torch.Tensor) -> torch.Tensor:
+    """0..255 RGB -> ImageNet-normalised values."""
+    mean = torch.tensor(IMAGENET_MEAN, device=frames.device, dtype=frames.dtype).view(1, 3, 1, 1) * 255.0
+    std = torch.tensor(IMAGENET_STD, device=frames.device, dtype=frames.dtype).view(1, 3, 1, 1) * 255.0
+    return (frames - mean) / std
