@@ -168,3 +168,18 @@ def test_broadcast_keeps_only_grid_frames_near_annotations(tmp_path):
 def test_cli_rejects_a_bad_size_in_one_line(bas_copy, size):
     result = dudek("extract-frames", bas_copy, "--size", size, "--no-progress")
     assert result.returncode == 2 and "WIDTHxHEIGHT" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_video_that_fails_to_decode_does_not_stop_the_others(bas_copy):
+    games = [g for g in discover_games(bas_copy).games if g.is_labelled]
+    broken = games[1].videos[0].path
+    data = bytearray(broken.read_bytes())
+    third = len(data) // 3
+    data[third : 2 * third] = np.random.default_rng(0).integers(0, 256, third, dtype=np.uint8).tobytes()
+    broken.write_bytes(bytes(data))  # headers intact (discovery passes), frame data garbage
+    result = dudek("extract-frames", bas_copy, "--no-progress", "--workers", "2")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert str(broken) in result.stderr and "1 video(s) failed" in result.stderr
+    assert not frames_dir(broken).exists()
+    for game in games[:1] + games[2:]:
+        assert read_manifest(frames_dir(game.videos[0].path)) is not None

@@ -66,3 +66,12 @@ def extract_frames_command(
             progress=on_progress,
         )
     Console().print(extraction_table(report))
+    for _video, reason in report.failed:  # each reason names its video
+        typer.secho(f"error: {reason}", fg=typer.colors.RED, err=True)
+    if report.failed:
+        typer.secho(
+            f"error: {len(report.failed)} video(s) failed; run the command again to retry them",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        raise typer.Exit(2)

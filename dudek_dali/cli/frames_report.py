@@ -47,6 +47,8 @@ def extraction_table(report: ExtractionReport) -> Table:
     table = Table(title="frame extraction", show_header=False)
     table.add_row("videos extracted", str(len(report.extracted)))
     table.add_row("videos already done (skipped)", str(len(report.skipped)))
+    if report.failed:
+        table.add_row("videos failed (see the errors below)", str(len(report.failed)))
     if report.unlabelled:
         table.add_row("unlabelled games skipped (use --save-all)", str(len(report.unlabelled)))
     table.add_row("frames written", f"{report.frames_written:,}")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dudek_dali.data.games import Game
+from dudek_dali.errors import DudekError
 from dudek_dali.frames.config import ExtractionConfig
 from dudek_dali.frames.extract_video import VideoJob, extract_video
 from dudek_dali.frames.layout import frames_dir, parse_frame_file_name
@@ -53,6 +54,7 @@ class ExtractionReport:
     extracted: list[Path]
     skipped: list[Path]
     unlabelled: list[str]  # url_local of games skipped for having no labels
+    failed: list[tuple[Path, str]]  # videos that could not be extracted, with why
     frames_written: int
     jpeg_bytes_written: int
     seconds: float
@@ -108,7 +110,12 @@ def extract_frames(
     workers: int = 1,
     progress: ProgressCallback | None = None,
 ) -> ExtractionReport:
-    """Extract the frames of ``games`` into ``.frames_<video>/`` folders (see :mod:`.selection`)."""
+    """Extract the frames of ``games`` into ``.frames_<video>/`` folders (see :mod:`.selection`).
+
+    A video that fails to decode does not stop the others: it is listed in ``report.failed``
+    with the reason (its folder stays unfinished, so the next run retries it). Check
+    ``report.failed`` before using the folders; the CLI exits with an error when it is not empty.
+    """
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
     config = ExtractionConfig(
@@ -120,14 +127,16 @@ def extract_frames(
     )
     start = time.perf_counter()
     run = _run_in_process if workers == 1 or len(plan.jobs) <= 1 else _run_in_pool
-    manifests = run(plan.jobs, config, workers, state, progress or (lambda _: None))
+    outcomes = run(plan.jobs, config, workers, state, progress or (lambda _: None))
     seconds = time.perf_counter() - start
+    manifests = [o for o in outcomes if isinstance(o, FrameManifest)]
     unlabelled = {g.url_local for g in plan.unlabelled}
     videos = [v for g in games if g.url_local not in unlabelled for v in g.videos]
     return ExtractionReport(
-        extracted=[j.video for j in plan.jobs],
+        extracted=[j.video for j, o in zip(plan.jobs, outcomes, strict=True) if isinstance(o, FrameManifest)],
         skipped=plan.finished,
         unlabelled=sorted(unlabelled),
+        failed=[(j.video, o) for j, o in zip(plan.jobs, outcomes, strict=True) if isinstance(o, str)],
         frames_written=sum(m.num_frames for m in manifests),
         jpeg_bytes_written=sum(m.bytes for m in manifests),
         seconds=seconds,
@@ -136,8 +145,11 @@ def extract_frames(
     )
 
 
-def _run_in_process(jobs, config, workers, state, progress) -> list[FrameManifest]:
-    manifests = []
+Outcome = FrameManifest | str  # the finished folder's manifest, or why the video failed
+
+
+def _run_in_process(jobs, config, workers, state, progress) -> list[Outcome]:
+    outcomes: list[Outcome] = []
     for job in jobs:
         state.current = str(job.video)
         progress(state)
@@ -146,10 +158,13 @@ def _run_in_process(jobs, config, workers, state, progress) -> list[FrameManifes
             state.frames_done += frames
             progress(state)
 
-        manifests.append(extract_video(job, size=config.size, quality=config.quality, on_frames=advance))
+        try:
+            outcomes.append(extract_video(job, size=config.size, quality=config.quality, on_frames=advance))
+        except DudekError as err:
+            outcomes.append(str(err))
         state.videos_done += 1
         progress(state)
-    return manifests
+    return outcomes
 
 
 # Worker processes report frames through this queue (set by the pool's initializer).
@@ -161,22 +176,26 @@ def _init_worker(progress_queue: multiprocessing.Queue) -> None:
     _progress_queue = progress_queue
 
 
-def _worker_extract(job: VideoJob, size: tuple[int, int], quality: int) -> FrameManifest:
+def _worker_extract(job: VideoJob, size: tuple[int, int], quality: int) -> Outcome:
     report = _progress_queue.put if _progress_queue is not None else None
-    return extract_video(job, size=size, quality=quality, on_frames=report)
+    try:
+        return extract_video(job, size=size, quality=quality, on_frames=report)
+    except DudekError as err:
+        return str(err)
 
 
-def _run_in_pool(jobs, config, workers, state, progress) -> list[FrameManifest]:
+def _run_in_pool(jobs, config, workers, state, progress) -> list[Outcome]:
     # spawn, not fork: the parent may hold threads (progress bars, FFmpeg) that fork would copy mid-use.
     context = multiprocessing.get_context("spawn")
     frames_queue = context.Queue()
-    manifests: dict[int, FrameManifest] = {}
-    with ProcessPoolExecutor(
+    outcomes: dict[int, Outcome] = {}
+    pool = ProcessPoolExecutor(
         max_workers=min(workers, len(jobs)),
         mp_context=context,
         initializer=_init_worker,
         initargs=(frames_queue,),
-    ) as pool:
+    )
+    try:
         pending: dict[Future, int] = {
             pool.submit(_worker_extract, job, config.size, config.quality): i for i, job in enumerate(jobs)
         }
@@ -185,12 +204,16 @@ def _run_in_pool(jobs, config, workers, state, progress) -> list[FrameManifest]:
             done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             _drain(frames_queue, state)
             for future in done:
-                manifests[pending.pop(future)] = future.result()  # re-raises a worker's error
+                outcomes[pending.pop(future)] = future.result()  # re-raises a crash (a bug, not bad data)
                 state.videos_done += 1
             progress(state)
+    finally:
+        # On an error or Ctrl-C, videos not yet started are dropped; running ones finish, or die
+        # with the interrupt and leave .partial folders that the next run redoes.
+        pool.shutdown(wait=True, cancel_futures=True)
     _drain(frames_queue, state)
     progress(state)
-    return [manifests[i] for i in range(len(jobs))]
+    return [outcomes[i] for i in range(len(jobs))]
 
 
 def _drain(frames_queue: multiprocessing.Queue, state: ExtractionProgress) -> None:

@@ -1,0 +1,102 @@
+"""The frame-folder approach: extraction speed, disk use, and loader speed next to DALI's.
+
+    python benchmarks/frame_folders.py [--codec vp9|h264] [--games 2] [--minutes 2] [--clips 32]
+        [--device cpu|cuda] [--with-dali] [--data DIR] [--json out.json]
+
+1. ``extract_frames`` at the seed's settings (224p, stride 2, 224x224, JPEG q95) with one worker
+   and with one worker per CPU: frames written per second, and the disk the folders take per
+   game-minute (allocated blocks, like ``du``). Then the same call again, which must skip every
+   video: the cost of the resume check.
+2. Training clips/s of the frame loader (80 frames at stride 2, batches of 4, one DataLoader
+   worker per CPU) with the seed's augmentations on and off; with ``--with-dali`` the DALI CPU
+   loader over the same clips (VP9 only: this DALI build decodes H.264 on the GPU only).
+
+Synthetic frames are noisier than broadcast football, so JPEGs (and the disk numbers) are
+larger than real SoccerNet frames would give: read them as an upper bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+from dudek_dali.data.games import discover_games
+from dudek_dali.data.synthetic import SynthConfig, synthesize_dataset
+from dudek_dali.frames import create_frame_loader, extract_frames, frames_dir
+from dudek_dali.pipelines import AugmentConfig, create_clip_loader
+
+
+def remove_frame_folders(games) -> None:
+    for game in games:
+        for video in game.videos:
+            shutil.rmtree(frames_dir(video.path), ignore_errors=True)
+
+
+def extraction(games, workers: int) -> dict[str, float]:
+    remove_frame_folders(games)
+    report = extract_frames(games, workers=workers)
+    return {
+        "frames": report.frames_written,
+        "frames_per_s": report.frames_per_second,
+        "disk_mib_per_game_minute": report.bytes_per_game_minute / 2**20,
+        "jpeg_kib_per_frame": report.jpeg_bytes_written / report.frames_written / 1024,
+    }
+
+
+def clips_per_second(loader) -> float:
+    """Clips/s over one epoch, after a warm-up batch (worker start, library loading)."""
+    next(iter(loader))
+    start = time.perf_counter()
+    clips = sum(len(batch) for batch in loader)
+    return clips / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--codec", choices=["vp9", "h264"], default="vp9")
+    parser.add_argument("--games", type=int, default=2)
+    parser.add_argument("--minutes", type=float, default=2.0)
+    parser.add_argument("--clips", type=int, default=32, help="clips per timed training epoch")
+    parser.add_argument("--device", default="cpu", help="where the frame loader augments (cpu, cuda)")
+    parser.add_argument("--with-dali", action="store_true", help="also time the DALI CPU loader")
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--json", type=Path, help="also write the numbers here")
+    args = parser.parse_args()
+
+    data = args.data or Path(f"/tmp/dudek-bench-frames-{args.codec}")
+    config = SynthConfig(games=args.games, minutes=args.minutes, codec=args.codec)
+    synthesize_dataset(data, config, progress=False)
+    games = [g for g in discover_games(data).games if g.is_labelled]
+    cpus = os.cpu_count() or 2
+    results: dict[str, object] = {"codec": args.codec, "cpus": cpus, "load_average": os.getloadavg()[0]}
+    results.update({f"extract_1_worker_{k}": v for k, v in extraction(games, 1).items()})
+    results.update({f"extract_{cpus}_workers_{k}": v for k, v in extraction(games, cpus).items()})
+    start = time.perf_counter()
+    rerun = extract_frames(games, workers=cpus)
+    assert rerun.extracted == [], "a second run must skip every finished video"
+    results["resume_check_s"] = time.perf_counter() - start
+    loader_options = dict(
+        clip_frames=80, stride=2, overlap=68, enforce_epoch_size=args.clips, batch_size=4, seed=0
+    )
+    for name, augment in (("augmented", AugmentConfig()), ("plain", AugmentConfig.off())):
+        loader = create_frame_loader(
+            games, device=args.device, num_workers=cpus, augment=augment, **loader_options
+        )
+        results[f"frame_loader_clips_per_s_{name}"] = clips_per_second(loader)
+        if args.with_dali and args.codec == "vp9":
+            with create_clip_loader(
+                games, device="cpu", num_threads=cpus, augment=augment, **loader_options
+            ) as dali:
+                results[f"dali_cpu_clips_per_s_{name}"] = clips_per_second(dali)
+    for key, value in results.items():
+        print(f"{key:44s} {value:.2f}" if isinstance(value, float) else f"{key:44s} {value}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
