@@ -62,7 +62,7 @@ def assemble_windows(
         numbers = np.concatenate([numbers, np.asarray(chunk_numbers, dtype=np.int64)[real]])
         seen += int(real.sum())
         while len(numbers) >= clip_frames:
-            yield Window(index, buffer[:clip_frames].clone(), numbers[:clip_frames].copy())
+            yield Window(index, buffer[:clip_frames], numbers[:clip_frames].copy())  # a view: never mutated
             covered = index * step + clip_frames
             index += 1
             buffer, numbers = buffer[step:], numbers[step:]
