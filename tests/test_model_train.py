@@ -17,7 +17,7 @@ def test_loss_falls_when_overfitting_one_batch() -> None:
     torch.manual_seed(0)
     config = TDeedConfig(features_model_name="regnety_002", clip_frames=8, num_outputs=5, n_layers=1)
     model = create_model(config).train()
-    frames = torch.randn(1, 8, 3, 32, 32)
+    frames = torch.randn(1, 8, 3, 16, 16)
     classes = torch.zeros(1, 8, dtype=torch.long)
     classes[0, 1:4], classes[0, 5:8] = 3, 1  # two events, each labelling 3 frames
     displacement = torch.zeros(1, 8)
