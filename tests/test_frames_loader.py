@@ -14,8 +14,15 @@ from dudek_dali.data.synthetic import SynthConfig, read_frame_index, synthesize_
 from dudek_dali.data.targets import TargetEncoder
 from dudek_dali.errors import DatasetError
 from dudek_dali.frames import create_frame_loader, extract_frames, frames_dir
+from dudek_dali.frames.game_reader import FrameGameReader
 from dudek_dali.frames.transforms import IMAGENET_MEAN, IMAGENET_STD
-from dudek_dali.pipelines import AugmentConfig, create_clip_loader, video_sources
+from dudek_dali.pipelines import (
+    AugmentConfig,
+    GameReader,
+    GameReaderConfig,
+    create_clip_loader,
+    video_sources,
+)
 
 FRAMES = 150
 CLIPS = dict(clip_frames=8, stride=2, overlap=4)
@@ -111,7 +118,8 @@ def test_each_augmentation_matches_dali(games, name):
 
 
 def test_workers_resume_and_epochs(games):
-    options = dict(CLIPS, enforce_epoch_size=5, batch_size=2, seed=1, augment=AugmentConfig())
+    # Cheap augmentations: this test is about workers and resuming, not about the transforms.
+    options = dict(CLIPS, enforce_epoch_size=5, batch_size=2, seed=1, augment=only("flip", "brightness"))
     inline = create_frame_loader(games, num_workers=0, **options)
     workers = create_frame_loader(games, num_workers=2, **options)
     inline.set_epoch(2)
@@ -189,6 +197,31 @@ def test_broadcast_clips_stay_inside_the_extracted_windows(tmp_path):
             assert read_frame_index(image[0].permute(1, 2, 0).numpy()) == numbers[0]
             labelled += int((classes > 0).any())
     assert labelled > 0
+
+
+def test_whole_game_reader_matches_dali_window_for_window(games):
+    config = GameReaderConfig(clip_frames=16, stride=2, overlap=6, batch_size=3, chunk_frames=10)
+    dali = list(GameReader(games[0], config=config))
+    frames = FrameGameReader(games[0], config=config, num_threads=2, prefetch=2)
+    assert len(frames) == len(dali) == 3 and frames.num_windows(0) == 7
+    ours = list(frames)
+    assert len(ours) == len(dali)
+    for a, b in zip(dali, ours, strict=True):
+        assert torch.equal(a.frame_numbers, b.frame_numbers) and torch.equal(a.clip_ids, b.clip_ids)
+        assert torch.equal(a.classes, b.classes) and torch.equal(a.displacement, b.displacement)
+        real = a.frame_numbers >= 0
+        assert torch.equal(a.frames[~real], b.frames[~real])  # the tail window's padding
+        assert (pixels(a.frames[real]) - pixels(b.frames[real])).abs().mean() < 2.5
+    assert ours[-1].frame_numbers[-1, -1] == -1  # the tail is covered, padded
+
+
+def test_whole_game_reader_refuses_annotation_windows(private_games):
+    path = frames_dir(private_games[0].videos[0].path) / "manifest.json"
+    manifest = path.read_text().replace('"windows": null', '"windows": [[0, 40]]')
+    path.unlink()  # a hard link shared with the module's dataset: replace it, never write through it
+    path.write_text(manifest)
+    with pytest.raises(DatasetError, match="--save-all"):
+        FrameGameReader(private_games[0])
 
 
 @pytest.mark.gpu

@@ -1,0 +1,142 @@
+"""The whole-game reader over frame folders: :class:`~dudek_dali.pipelines.GameReader`'s interface.
+
+Inference and validation need every window of a game, tail included. This reader cuts them from
+the extracted JPEGs with the DALI reader's own window assembly (:mod:`dudek_dali.pipelines.windows`)
+and target encoding, so scores computed from frame folders line up window for window with those
+from video. Only folders holding every grid frame can serve it (SN-BAS-2025 games, or any game
+extracted with ``--save-all``): a broadcast folder of annotation windows cannot.
+
+JPEGs are decoded by a small thread pool a few chunks ahead (Pillow releases the GIL while it
+decodes); memory stays bounded at ``prefetch`` chunks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+import numpy as np
+import torch
+
+from dudek_dali.data.games import Game
+from dudek_dali.data.labels import LabelSet
+from dudek_dali.data.targets import TargetEncoder
+from dudek_dali.errors import DatasetError
+from dudek_dali.frames.augment import augment_clip
+from dudek_dali.frames.dataset import read_frames
+from dudek_dali.frames.folders import FrameFolder, open_frame_folder
+from dudek_dali.pipelines.augment_params import ClipAugment
+from dudek_dali.pipelines.batch import ClipBatch
+from dudek_dali.pipelines.game_reader import GameReaderConfig
+from dudek_dali.pipelines.sampling import VideoSource, video_sources
+from dudek_dali.pipelines.targets_batch import batch_targets
+from dudek_dali.pipelines.windows import Window, assemble_windows, sampled_count, window_count
+
+_IDENTITY = ClipAugment()
+
+
+class FrameGameReader:
+    """Iterates :class:`ClipBatch` es of consecutive windows over a game's frame folders, in order."""
+
+    def __init__(
+        self,
+        game: Game,
+        *,
+        device: torch.device | str = "cpu",
+        config: GameReaderConfig | None = None,
+        size: tuple[int, int] = (224, 224),
+        displacement: int = 4,
+        label_set: LabelSet | None = None,
+        num_threads: int = 2,
+        prefetch: int = 4,
+    ) -> None:
+        self.game = game
+        self.device = torch.device(device)
+        self.config = config or GameReaderConfig()
+        self.size = tuple(size)
+        self.num_threads = max(1, num_threads)
+        self.prefetch = max(1, prefetch)
+        self.folders: list[FrameFolder] = []
+        self.sources: list[VideoSource] = []
+        for source in video_sources([game], label_set=label_set):
+            folder = open_frame_folder(source.path, stride=self.config.stride)
+            if folder.manifest.windows is not None:
+                raise DatasetError(
+                    f"{folder.path}: holds only frames near annotations, a whole-game reader needs every "
+                    f"frame; run `dudek extract-frames DATASET --save-all --stride {self.config.stride}`"
+                )
+            self.folders.append(folder)
+            num_frames = min(source.num_frames, folder.manifest.decoded_frames)
+            self.sources.append(replace(source, num_frames=num_frames))
+        self.encoder = TargetEncoder(label_set or game.label_set, displacement)
+
+    def num_windows(self, video: int) -> int:
+        c = self.config
+        num_sampled = sampled_count(self.sources[video].num_frames, c.stride)
+        return window_count(num_sampled, clip_frames=c.clip_frames, overlap=c.overlap)
+
+    def __len__(self) -> int:
+        """Batches over the whole game."""
+        return sum(math.ceil(self.num_windows(v) / self.config.batch_size) for v in range(len(self.sources)))
+
+    def __iter__(self) -> Iterator[ClipBatch]:
+        for video in range(len(self.sources)):
+            yield from self._video_batches(video)
+
+    def _video_batches(self, video: int) -> Iterator[ClipBatch]:
+        c = self.config
+        batch: list[Window] = []
+        for window in assemble_windows(self._chunks(video), clip_frames=c.clip_frames, overlap=c.overlap):
+            batch.append(window)
+            if len(batch) == c.batch_size:
+                yield self._batch(video, batch)
+                batch = []
+        if batch:
+            yield self._batch(video, batch)
+
+    def _chunks(self, video: int) -> Iterator[tuple[torch.Tensor, np.ndarray]]:
+        """(normalised frames (n, C, H, W) on the device, frame numbers (n,)) in video order."""
+        numbers = np.arange(0, self.sources[video].num_frames, self.config.stride, dtype=np.int64)
+        chunks = [
+            numbers[i : i + self.config.chunk_frames]
+            for i in range(0, len(numbers), self.config.chunk_frames)
+        ]
+        folder = self.folders[video].path
+        with ThreadPoolExecutor(self.num_threads) as pool:
+            ahead: deque = deque()
+            for chunk in chunks:
+                ahead.append((pool.submit(read_frames, folder, chunk), chunk))
+                if len(ahead) > self.prefetch:
+                    yield self._normalised(*ahead.popleft())
+            while ahead:
+                yield self._normalised(*ahead.popleft())
+
+    def _normalised(self, future, chunk: np.ndarray) -> tuple[torch.Tensor, np.ndarray]:
+        frames = future.result().to(self.device, non_blocking=True)
+        return augment_clip(frames, _IDENTITY, size=self.size), chunk
+
+    def _batch(self, video: int, windows: list[Window]) -> ClipBatch:
+        source = self.sources[video]
+        numbers = np.stack([w.frame_numbers for w in windows])
+        flipped = np.zeros(len(windows), dtype=bool)
+        classes, displacement = batch_targets(
+            self.encoder, [source.events] * len(windows), numbers, stride=self.config.stride, flipped=flipped
+        )
+        frames = torch.stack([w.frames for w in windows])
+
+        def tensor(array: np.ndarray) -> torch.Tensor:
+            return torch.from_numpy(array).to(frames.device)
+
+        return ClipBatch(
+            frames=frames,
+            classes=tensor(classes),
+            displacement=tensor(displacement),
+            frame_numbers=tensor(numbers),
+            flipped=tensor(flipped),
+            videos=(source.path,) * len(windows),
+            games=(source.game,) * len(windows),
+            clip_ids=tensor(np.array([w.index for w in windows], dtype=np.int64)),
+        )
