@@ -176,6 +176,7 @@ def test_a_video_that_fails_to_decode_does_not_stop_the_others(bas_copy):
     data = bytearray(broken.read_bytes())
     third = len(data) // 3
     data[third : 2 * third] = np.random.default_rng(0).integers(0, 256, third, dtype=np.uint8).tobytes()
+    broken.unlink()  # a hard link into the module's dataset: replace it, never write through it
     broken.write_bytes(bytes(data))  # headers intact (discovery passes), frame data garbage
     result = dudek("extract-frames", bas_copy, "--no-progress", "--workers", "2")
     assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -3,7 +3,8 @@
 This is the seed's way (and a fallback for CPU-only users with H.264 data, which DALI decodes only
 on the GPU). :func:`extract_frames` writes ``.frames_<video>/<index>.jpg`` folders (see :mod:`.layout`
 for the layout, :mod:`.selection` for which frames are kept); :func:`create_frame_loader` reads them
-with the DALI loader's sampling, augmentation, targets and batch format (see :mod:`.loader`).
+with the DALI loader's sampling, augmentation, targets and batch format (see :mod:`.loader`), and
+:class:`FrameGameReader` cuts every window of a game for evaluation and inference.
 
 The loader needs torch, so it is imported on first use: extraction (and its worker processes)
 stays free of torch's import time.
@@ -26,16 +27,17 @@ from dudek_dali.frames.manifest import FrameManifest, read_manifest
 from dudek_dali.frames.selection import FramePlan, plan_video
 
 if TYPE_CHECKING:
+    from dudek_dali.frames.game_reader import FrameGameReader
     from dudek_dali.frames.loader import FrameClipLoader, create_frame_loader
 
-_LAZY = {"FrameClipLoader", "create_frame_loader"}
+_LAZY = {"FrameClipLoader": "loader", "create_frame_loader": "loader", "FrameGameReader": "game_reader"}
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        from dudek_dali.frames import loader
+        import importlib
 
-        return getattr(loader, name)
+        return getattr(importlib.import_module(f"dudek_dali.frames.{_LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -45,6 +47,7 @@ __all__ = [
     "ExtractionProgress",
     "ExtractionReport",
     "FrameClipLoader",
+    "FrameGameReader",
     "FrameManifest",
     "FramePlan",
     "create_frame_loader",
