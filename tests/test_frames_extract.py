@@ -184,3 +184,16 @@ def test_a_video_that_fails_to_decode_does_not_stop_the_others(bas_copy):
     assert not frames_dir(broken).exists()
     for game in games[:1] + games[2:]:
         assert read_manifest(frames_dir(game.videos[0].path)) is not None
+
+
+def test_h264_with_b_frames_keeps_the_original_frame_order(tmp_path):
+    """Real SoccerNet video is H.264 with B-frames: frames must be named in display order."""
+    root = tmp_path / "h264"
+    config = SynthConfig(games=1, minutes=FRAMES / 1500, stamp_frame_index=True, codec="h264")
+    synthesize_dataset(root, config, progress=False)
+    (game,) = discover_games(root).games
+    report = extract_frames([game], stride=5)
+    assert report.failed == [] and report.frames_written == FRAMES // 5
+    for index, path in _jpegs(frames_dir(game.videos[0].path)).items():
+        with Image.open(path) as image:
+            assert read_frame_index(np.asarray(image.convert("RGB"))) == index
