@@ -17,12 +17,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from dudek_dali.pipelines.graph import IMAGENET_MEAN, IMAGENET_STD
+
 if TYPE_CHECKING:
     from dudek_dali.data.labels import LabelSet
     from dudek_dali.pipelines.batch import ClipBatch
-
-IMAGENET_MEAN = (0.485, 0.456, 0.406)
-IMAGENET_STD = (0.229, 0.224, 0.225)
 
 
 class RunLogger:

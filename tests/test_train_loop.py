@@ -1,0 +1,92 @@
+"""The trainer end to end on real VP9 video through the DALI CPU loader: the loss falls, the learning
+rate follows warm-up + cosine, and a run killed mid-epoch resumes exactly where it stopped."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+import torch
+from train_fixtures import synth_bas_dataset, tiny_config
+
+from dudek_dali.train import checkpoint as ckpt
+from dudek_dali.train.api import train_model
+
+
+@pytest.fixture(scope="session")
+def synth_bas(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return synth_bas_dataset(tmp_path_factory)
+
+
+class Killed(Exception):
+    """Stands for the process dying right after a step (its checkpoint is already on disk)."""
+
+
+def run_recording(config, *, stop_after: int | None = None) -> list[tuple[float, float]]:
+    """Train; return (loss, lr) of every step. ``stop_after``: die after that global step."""
+    steps: list[tuple[float, float]] = []
+
+    def on_step(run, record) -> None:
+        steps.append((record.loss, record.lr))
+        if stop_after is not None and record.global_step == stop_after:
+            raise Killed
+
+    with contextlib.suppress(Killed):
+        train_model(config, on_step=on_step)
+    return steps
+
+
+@pytest.mark.slow
+def test_loss_falls_and_lr_warms_up_then_decays_to_zero(synth_bas: Path, tmp_path: Path) -> None:
+    # Every epoch trains on the same 7 windows of the training game (no augmentation), in
+    # batches of 4 + 3, so epoch losses compare like for like.
+    config = tiny_config(
+        synth_bas, tmp_path, nr_epochs=6, warm_up_epochs=1, overlap=0, train_batch_size=4,
+        learning_rate=1e-3, flip_proba=0.0, crop_proba=0.0, camera_move_proba=0.0,
+        gaussian_blur_kernel_size=0, start_eval_epoch_nr=5,
+    )  # fmt: skip
+    steps = run_recording(config)
+    assert len(steps) == 12
+    epoch_losses = [(steps[i][0] + steps[i + 1][0]) / 2 for i in range(0, 12, 2)]
+    assert epoch_losses[-1] < 0.6 * epoch_losses[0], epoch_losses
+    # Warm-up over the first epoch (2 steps): 0, then half the peak; the peak right after it,
+    # then a cosine that only decreases, down to 0 after the last step.
+    lrs = [lr for _, lr in steps]
+    assert lrs[0] == 0.0
+    assert lrs[1] == pytest.approx(0.5e-3)
+    assert lrs[2] == pytest.approx(1e-3)
+    assert all(b < a for a, b in zip(lrs[2:], lrs[3:], strict=False)), lrs
+    saved = ckpt.read_checkpoint(tmp_path / "model.last.pt", kind="training")
+    assert saved["optimizer"]["param_groups"][0]["lr"] == pytest.approx(0.0, abs=1e-12)
+    assert saved["loop"]["epoch"] == 6 and saved["loop"]["global_step"] == 12
+    best = ckpt.read_checkpoint(tmp_path / "model.pt")
+    assert best["kind"] == "model" and best["epoch"] == 6 and "loss" in best["metric"]
+    assert list((tmp_path / "runs").glob("events.out.tfevents.*"))
+
+
+@pytest.mark.slow
+def test_killed_run_resumes_with_the_same_losses(synth_bas: Path, tmp_path: Path) -> None:
+    # Augmentation, mixup, EMA and accumulation on: every piece of state must come back.
+    options = dict(
+        nr_epochs=2, warm_up_epochs=1, enforce_train_epoch_size=8, acc_grad_iter=2, overlap=0,
+        flip_proba=0.5, crop_proba=0.5, camera_move_proba=0.5, mixup=True, ema=True,
+        checkpoint_every_steps=1, learning_rate=1e-3,
+    )  # fmt: skip
+    whole = run_recording(tiny_config(synth_bas, tmp_path / "whole", **options))
+    assert len(whole) == 4
+
+    killed_out = tmp_path / "killed"
+    killed = run_recording(tiny_config(synth_bas, killed_out, **options), stop_after=1)
+    assert killed == whole[:1]
+    resumed = run_recording(
+        tiny_config(synth_bas, killed_out, resume=killed_out / "model.last.pt", **options)
+    )
+    # Bit-for-bit on the CPU: same clips, augmentations, dropout masks, mixup, optimizer state.
+    assert resumed == whole[1:]
+    final_whole = torch.load(tmp_path / "whole" / "model.last.pt", weights_only=True)
+    final_resumed = torch.load(killed_out / "model.last.pt", weights_only=True)
+    for name, tensor in final_whole["train_model"].items():
+        assert torch.equal(tensor, final_resumed["train_model"][name]), name
+    for name, tensor in final_whole["ema"].items():
+        assert torch.equal(tensor, final_resumed["ema"][name]), name
