@@ -19,7 +19,7 @@ from pipeline_fixtures import (
 )
 
 from dudek_dali.data.labels import Team
-from dudek_dali.pipelines import AugmentConfig, ClipBatch, create_clip_loader
+from dudek_dali.pipelines import AugmentConfig, ClipAugment, ClipBatch, create_clip_loader
 
 WINDOW = {"clip_frames": 12, "stride": 2, "overlap": 4}  # windows every 16 frames: most start mid-GOP
 ONLY = {name: 0.0 for name in AugmentConfig.off().__dict__ if name.endswith("_proba")}
@@ -169,6 +169,20 @@ def test_all_augmentations_together_keep_shapes_and_frame_numbers(bas_root, devi
     assert batch.flipped.all()
     for i, position in enumerate(batch.clip_ids.tolist()):
         assert batch.frame_numbers[i].tolist() == plan[position].frame_numbers(12, 2).tolist()
+
+
+def test_each_clip_gets_only_the_stages_drawn_for_it(bas_root):  # noqa: F811
+    """Stages run per clip (DALI conditionals): a clip that drew nothing equals the plain clip."""
+    games = games_of(bas_root)
+    options = {"enforce_epoch_size": 6, "batch_size": 6, "seed": 3}
+    clips = loader(games, "cpu", augment=only(crop_proba=0.5, blur_proba=0.5, hue_proba=0.5), **options)
+    plan = clips.plan()
+    mixed = epoch(clips)[0]
+    plain = epoch(loader(games, "cpu", **options))[0]
+    untouched = [plan[int(i)].augment == ClipAugment() for i in mixed.clip_ids]
+    assert any(untouched) and not all(untouched)
+    for i, same in enumerate(untouched):
+        assert torch.allclose(mixed.frames[i], plain.frames[i], atol=1e-5) == same
 
 
 def test_epochs_reshuffle_and_repeat_exactly(bas_root):  # noqa: F811

@@ -53,16 +53,19 @@ class GraphSpec:
 
 
 def needed_params(augment: AugmentConfig) -> tuple[str, ...]:
-    """Names of the per-clip arrays the graph of ``augment`` consumes, in feeding order."""
+    """Names of the per-clip arrays the graph of ``augment`` consumes, in feeding order.
+
+    Each stage gets an on/off flag (the graph's per-sample ``if``) and its parameters.
+    """
+    colour = max(
+        augment.hue_proba, augment.saturation_proba, augment.brightness_proba, augment.contrast_proba
+    )
     stages = (
-        (augment.crop_proba, ("crop_start", "crop_end")),
-        (augment.camera_proba, ("camera",)),
+        (augment.crop_proba, ("crop", "crop_start", "crop_end")),
+        (augment.camera_proba, ("camera", "camera_matrices")),
         (augment.flip_proba, ("flip",)),
-        (augment.hue_proba, ("hue",)),
-        (augment.saturation_proba, ("saturation",)),
-        (augment.brightness_proba, ("brightness",)),
-        (augment.contrast_proba, ("contrast",)),
-        (augment.blur_proba, ("blur",)),
+        (colour, ("colour", "hue", "saturation", "brightness", "contrast")),
+        (augment.blur_proba, ("blur", "blur_sigma")),
     )
     return tuple(name for proba, names in stages if proba > 0 for name in names)
 
@@ -74,16 +77,21 @@ def augment_arrays(
     x0, y0, x1, y1 = augment.crop
     height, width = size
     f32 = np.float32
+    colour = (augment.hue, augment.saturation, augment.brightness, augment.contrast) != (0.0, 1.0, 1.0, 1.0)
     arrays = {
+        "crop": lambda: np.array(augment.crop != (0.0, 0.0, 1.0, 1.0)),
         "crop_start": lambda: np.array([y0, x0], dtype=f32),  # DALI ROIs are in layout order (y, x)
         "crop_end": lambda: np.array([y1, x1], dtype=f32),
-        "camera": lambda: augment.camera_matrices(num_frames, width, height),
+        "camera": lambda: np.array(augment.moves_camera),
+        "camera_matrices": lambda: augment.camera_matrices(num_frames, width, height),
         "flip": lambda: np.array(int(augment.flip), dtype=np.int32),
+        "colour": lambda: np.array(colour),
         "hue": lambda: np.array(augment.hue, dtype=f32),
         "saturation": lambda: np.array(augment.saturation, dtype=f32),
         "brightness": lambda: np.array(augment.brightness, dtype=f32),
         "contrast": lambda: np.array(augment.contrast, dtype=f32),
-        "blur": lambda: np.array(augment.blur_sigma or NO_BLUR_SIGMA, dtype=f32),
+        "blur": lambda: np.array(augment.blur_sigma > 0),
+        "blur_sigma": lambda: np.array(augment.blur_sigma, dtype=f32),
     }
     return tuple(arrays[name]() for name in names)
 
@@ -102,58 +110,70 @@ def build_pipeline(
     (``sample_info -> arrays`` named by :func:`needed_params`, see :func:`augment_arrays`),
     required when the spec's augmentation is enabled. ``device_id`` is the CUDA device for ``device="gpu"``.
     """
-    from nvidia.dali import Pipeline, fn, types
+    from nvidia.dali import pipeline_def
 
     augment = spec.augment
     if augment.enabled and params is None:
         raise ValueError("an augmenting graph needs the per-clip params callback")
     gpu = spec.device == "gpu"
-    pipe = Pipeline(
+
+    @pipeline_def(
         batch_size=spec.batch_size,
         num_threads=spec.num_threads,
         device_id=(device_id or 0) if gpu else None,
         prefetch_queue_depth=spec.prefetch,
         exec_dynamic=True,
+        enable_conditionals=True,
     )
-    height, width = spec.size
-    with pipe:
-        frames, label, frame_numbers = fn.experimental.readers.video(
-            device=spec.device,
-            name=READER,
-            sequence_length=spec.sequence_length,
-            stride=spec.stride,
-            enable_frame_num="sequence",
-            random_shuffle=False,
-            **reader,
-        )
-        names = needed_params(augment)
-        p = {}
-        if names:
-            fed = fn.external_source(source=params, num_outputs=len(names), batch=False)
-            p = dict(zip(names, fed, strict=True))  # a list even for one output
-        roi = {}
-        if "crop_start" in p:
-            roi = {"roi_start": p["crop_start"], "roi_end": p["crop_end"], "roi_relative": True}
-        x = fn.resize(
-            frames, resize_x=width, resize_y=height, antialias=True, interp_type=types.INTERP_LINEAR, **roi
-        )
-        if "camera" in p:
-            x = fn.warp_affine(
-                x, matrix=fn.per_frame(p["camera"]), inverse_map=True, interp_type=types.INTERP_LINEAR
-            )
-        colour = {k: p[k] for k in ("hue", "saturation", "brightness", "contrast") if k in p}
-        if colour:
-            x = fn.color_twist(x, **colour)
-        if "blur" in p:
-            x = fn.gaussian_blur(x, window_size=BLUR_WINDOW, sigma=p["blur"])
-        x = fn.crop_mirror_normalize(
-            x,
-            mirror=p.get("flip", 0),
-            mean=[m * 255 for m in IMAGENET_MEAN],
-            std=[s * 255 for s in IMAGENET_STD],
-            output_layout="FCHW",
-            dtype=types.FLOAT,
-        )
-        pipe.set_outputs(x, label, frame_numbers)
+    def graph():
+        return _graph(spec, reader, params)
+
+    pipe = graph()
     pipe.build()
     return pipe
+
+
+def _graph(spec: GraphSpec, reader: dict[str, Any], params: Callable | None):
+    """The operators. DALI's conditionals run a stage only on the clips whose flag is set
+    (a per-sample ``if``); stages with probability 0 are not built at all."""
+    from nvidia.dali import fn, types
+
+    frames, label, frame_numbers = fn.experimental.readers.video(
+        device=spec.device,
+        name=READER,
+        sequence_length=spec.sequence_length,
+        stride=spec.stride,
+        enable_frame_num="sequence",
+        random_shuffle=False,
+        **reader,
+    )
+    names = needed_params(spec.augment)
+    p = {}
+    if names:
+        fed = fn.external_source(source=params, num_outputs=len(names), batch=False)
+        p = {name: fed[i] for i, name in enumerate(names)}  # a list even for one output
+    height, width = spec.size
+    linear = types.INTERP_LINEAR
+    resize = {"resize_x": width, "resize_y": height, "antialias": True, "interp_type": linear}
+    if "crop" in p and p["crop"]:
+        roi = {"roi_start": p["crop_start"], "roi_end": p["crop_end"], "roi_relative": True}
+        x = fn.resize(frames, **resize, **roi)
+    else:
+        x = fn.resize(frames, **resize)
+    if "camera" in p and p["camera"]:
+        x = fn.warp_affine(x, matrix=fn.per_frame(p["camera_matrices"]), inverse_map=True, interp_type=linear)
+    if "colour" in p and p["colour"]:
+        x = fn.color_twist(
+            x, hue=p["hue"], saturation=p["saturation"], brightness=p["brightness"], contrast=p["contrast"]
+        )
+    if "blur" in p and p["blur"]:
+        x = fn.gaussian_blur(x, window_size=BLUR_WINDOW, sigma=p["blur_sigma"])
+    x = fn.crop_mirror_normalize(
+        x,
+        mirror=p.get("flip", 0),
+        mean=[m * 255 for m in IMAGENET_MEAN],
+        std=[s * 255 for s in IMAGENET_STD],
+        output_layout="FCHW",
+        dtype=types.FLOAT,
+    )
+    return x, label, frame_numbers
