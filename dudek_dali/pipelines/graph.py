@@ -17,8 +17,9 @@ Design choices:
   the frame the edge pixel is repeated, so no black corners appear.
 * The flip is the ``mirror`` of ``crop_mirror_normalize``, which also normalises and writes
   the (F, C, H, W) float layout PyTorch wants, in one pass.
-* The blur cannot be switched off per sample, so a clip without blur gets sigma 1e-3, whose
-  5-tap kernel is exactly (0, 0, 1, 0, 0).
+* Each stage runs only on the clips that drew it: the external source feeds a per-clip flag
+  and DALI's conditionals (``enable_conditionals``) split the batch on it. With the seed's
+  probabilities (0.25) that skips three quarters of the crop, warp, colour and blur work.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from dudek_dali.pipelines.validation import Device
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
-NO_BLUR_SIGMA = 1e-3
 READER = "reader"  # the reader's name, for epoch_size()
 
 
