@@ -75,9 +75,9 @@ def read_checkpoint(path: Path | str, *, kind: Kind | None = None) -> dict[str, 
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # torch raises many types for truncated / foreign files
-        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        reason = str(err).strip().splitlines()[0].split(". ")[0] if str(err).strip() else type(err).__name__
         raise CheckpointError(
-            f"{path}: not a readable checkpoint (corrupt or truncated?): {reason[:200]}"
+            f"{path}: not a readable checkpoint (corrupt or truncated?): {reason[:160]}"
         ) from None
     if isinstance(payload, Mapping) and payload.get("format") == FORMAT:
         if kind == "training" and payload.get("kind") != "training":
