@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from dudek_dali.train.run import TrainingRun
 
 
-def require_map_evaluation() -> None:
+def require_map_evaluation(video_source: str) -> None:
     """Fail before training when ``--eval_metric map`` cannot run in this installation."""
     try:
         from dudek_dali.spotting.inference import evaluate_model  # noqa: F401
@@ -23,10 +23,18 @@ def require_map_evaluation() -> None:
         raise DudekError(
             f"--eval_metric map needs dudek_dali.spotting.inference ({err}); use --eval_metric loss"
         ) from None
+    if video_source == "frames":
+        raise DudekError(
+            "--eval_metric map decodes the validation videos whole and cannot read frame folders; "
+            "use --eval_metric loss with --frames"
+        )
 
 
-def evaluate_map(run: TrainingRun) -> ValidationResult:
-    """team-mAP@1 (and mAP@1, per-class AP) of ``run.eval_net`` on ``run.val_games``."""
+def evaluate_map(run: TrainingRun, *, video_source: str) -> ValidationResult:
+    """team-mAP@1 (and mAP@1, per-class AP) of ``run.eval_net`` on ``run.val_games``.
+
+    Windows overlap as in training (``--overlap``), without augmentation or flip TTA.
+    """
     from dudek_dali.spotting.inference import evaluate_model
     from dudek_dali.train.loop import ValidationResult
 
@@ -35,11 +43,11 @@ def evaluate_map(run: TrainingRun) -> ValidationResult:
     was_training = net.training
     net.eval()
     try:
-        result = evaluate_model(
+        scores = evaluate_model(
             net,
             run.val_games,
             device=run.device,
-            decode_device=_decode_device(config.video_source),
+            decode_device="gpu" if video_source == "dali-gpu" else "cpu",
             clip_frames=config.clip_frames_count,
             overlap=config.overlap,
             stride=config.stride,
@@ -49,14 +57,13 @@ def evaluate_map(run: TrainingRun) -> ValidationResult:
         )
     finally:
         net.train(was_training)
+    per_class = {f"{label}": ap for label, ap in scores.team.per_class.items()}
+    for label, sides in scores.team.per_class_team.items():
+        per_class.update({f"{label}-{side}": ap for side, ap in sides.items()})
     return ValidationResult(
         metric="map",
-        value=float(result.team_map_at1),
-        team_map_at1=float(result.team_map_at1),
-        map_at1=float(result.map_at1),
-        per_class={str(k): float(v) for k, v in dict(result.per_class).items()},
+        value=float(scores.team.value),
+        team_map_at1=float(scores.team.value),
+        map_at1=float(scores.no_team.value),
+        per_class={k: float(v) for k, v in per_class.items()},
     )
-
-
-def _decode_device(video_source: str) -> str:
-    return {"dali-gpu": "gpu", "dali-cpu": "cpu", "frames": "frames"}.get(video_source, "cpu")

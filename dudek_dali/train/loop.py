@@ -17,7 +17,7 @@ import contextlib
 import math
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
@@ -69,6 +69,7 @@ class ValidationResult:
     team_map_at1: float | None = None
     map_at1: float | None = None
     per_class: dict[str, float] | None = None
+    seconds: float = 0.0
 
     def better_than(self, best: float | None) -> bool:
         if best is None or math.isnan(best):
@@ -88,7 +89,8 @@ def fit(run: TrainingRun, *, on_step: StepCallback | None = None) -> TrainingRun
             stats = train_one_epoch(run, epoch, on_step=on_step)
             result = None
             if config.validate and epoch >= config.start_eval_epoch_nr:
-                result = validate(run, epoch)
+                started = time.perf_counter()
+                result = replace(validate(run, epoch), seconds=time.perf_counter() - started)
             _finish_epoch(run, epoch, stats, result)
         barrier()
     finally:
@@ -258,7 +260,7 @@ def _validate_map(run: TrainingRun) -> ValidationResult:
 
     result = None
     if run.dist.is_main:
-        result = evaluate_map(run)
+        result = evaluate_map(run, video_source=run.video_source)
     value = broadcast_value(result.value if result is not None else 0.0, run.device)
     return result if result is not None else ValidationResult(metric="map", value=value)
 

@@ -64,7 +64,7 @@ def epoch_summary(
     epoch: int, nr_epochs: int, stats: EpochStats, result: ValidationResult | None, *, lr: float, best: bool
 ) -> str:
     """One line, e.g. ``epoch 3/40  train loss 0.8123  val map 0.4410 *best  lr 5.9e-04
-    412.3 clips/s  data wait 12%  7m10s``."""
+    412.3 clips/s  data wait 12%  7m10s + val 1m02s``."""
     parts = [f"epoch {epoch + 1}/{nr_epochs}", f"train loss {stats.loss:.4f}"]
     if result is not None:
         parts.append(f"val {result.metric} {result.value:.4f}" + (" *best" if best else ""))
@@ -72,7 +72,7 @@ def epoch_summary(
         f"lr {lr:.2e}",
         f"{stats.clips_per_second:.1f} clips/s",
         f"data wait {stats.data_wait_fraction:.0%}",
-        _duration(stats.seconds),
+        _duration(stats.seconds) + (f" + val {_duration(result.seconds)}" if result is not None else ""),
     ]
     return "  ".join(parts)
 

@@ -67,6 +67,7 @@ class TrainingRun:
     steps_per_epoch: int
     logger: RunLogger
     console: Console
+    video_source: str  # dali-gpu, dali-cpu or frames
     state: LoopState = field(default_factory=LoopState)
 
     @property

@@ -47,7 +47,7 @@ def setup(
     if config.validate and config.eval_metric == "map":
         from dudek_dali.train.evaluation import require_map_evaluation
 
-        require_map_evaluation()
+        require_map_evaluation(video_source)
     resume = ckpt.read_checkpoint(config.resume, kind="training") if config.resume else None
     start = ckpt.read_checkpoint(config.model_checkpoint_path) if config.model_checkpoint_path else None
     train_games, val_games = select_games(config)
@@ -92,14 +92,14 @@ def setup(
         config=config, dist=dist, device=device, net=net, model=model, optimizer=optimizer,
         scheduler=scheduler, scaler=scaler, ema=ema, autocast_dtype=precision, label_set=label_set,
         train_loader=train_loader, val_loader=val_loader, train_games=train_games, val_games=val_games,
-        steps_per_epoch=steps_per_epoch, logger=logger, console=console,
+        steps_per_epoch=steps_per_epoch, logger=logger, console=console, video_source=video_source,
     )  # fmt: skip
     if resume is not None:
         _warn_changed_options(console, config, resume, dist)
         restore_training_state(run, resume, rank=dist.rank)
     if dist.is_main:
         logger.config(config.to_dict())
-        console.print(_describe(run, video_source), markup=False, highlight=False, soft_wrap=True)
+        console.print(_describe(run), markup=False, highlight=False, soft_wrap=True)
     return run
 
 
@@ -182,7 +182,7 @@ def _warn_changed_options(console: Console, config: TrainConfig, resume: dict, d
         )
 
 
-def _describe(run: TrainingRun, video_source: str) -> str:
+def _describe(run: TrainingRun) -> str:
     c = run.config
     clips = len(run.train_loader) * c.train_batch_size * run.dist.world_size
     params = sum(p.numel() for p in run.net.parameters()) / 1e6
@@ -195,7 +195,7 @@ def _describe(run: TrainingRun, video_source: str) -> str:
         f"{c.layout}: {len(run.train_games)} training / {len(run.val_games)} validation games, "
         f"{clips} clips x {c.clip_frames_count} frames per epoch, {run.steps_per_epoch} steps; "
         f"{c.features_model_name} ({params:.1f}M params) on {run.device} "
-        f"({_precision_name(run.autocast_dtype)}), video from {video_source}, "
+        f"({_precision_name(run.autocast_dtype)}), video from {run.video_source}, "
         f"world size {run.dist.world_size}; {where}; logs in {Path(c.run_dir)}"
     )
 
