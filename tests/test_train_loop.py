@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 import torch
-from train_fixtures import synth_bas_dataset, tiny_config
+from train_fixtures import synth_bas_dataset, synth_broadcast_dataset, tiny_config
 
 from dudek_dali.train import checkpoint as ckpt
 from dudek_dali.train.api import train_model
+from dudek_dali.train.setup import setup
 
 
 @pytest.fixture(scope="session")
@@ -90,3 +91,29 @@ def test_killed_run_resumes_with_the_same_losses(synth_bas: Path, tmp_path: Path
         assert torch.equal(tensor, final_resumed["train_model"][name]), name
     for name, tensor in final_whole["ema"].items():
         assert torch.equal(tensor, final_resumed["ema"][name]), name
+
+
+def test_pretrain_on_broadcasts_then_fine_tune_on_bas(
+    synth_bas: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    broadcasts = synth_broadcast_dataset(tmp_path_factory)
+    pretrain = tiny_config(
+        broadcasts, tmp_path / "pretrain", command="pretrain", nr_epochs=1, enforce_train_epoch_size=2
+    )
+    assert pretrain.layout == "broadcast"
+    train_model(pretrain)
+    pretrained = ckpt.read_checkpoint(tmp_path / "pretrain" / "model.pt")
+    assert pretrained["model_config"]["num_outputs"] == 35  # 17 actions x 2 teams + background
+
+    # Fine-tuning takes the backbone and temporal layers; clip length and class count change,
+    # the positional encoding and heads start fresh.
+    checkpoint = tmp_path / "pretrain" / "model.pt"
+    run = setup(
+        tiny_config(synth_bas, tmp_path / "train", clip_frames_count=12, model_checkpoint_path=checkpoint)
+    )
+    state = run.net.state_dict()
+    trunk = [k for k in state if k.startswith(("backbone.", "temporal."))]
+    assert trunk and all(torch.equal(state[k], pretrained["model"][k]) for k in trunk)
+    assert state["class_head.weight"].shape[0] == 25 and state["pos_encoding"].shape[0] == 12
+    run.train_loader.close()
+    run.logger.close()

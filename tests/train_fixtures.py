@@ -48,6 +48,16 @@ def synth_bas_dataset(factory: pytest.TempPathFactory) -> Path:
     return _DATASETS["bas"]
 
 
+def synth_broadcast_dataset(factory: pytest.TempPathFactory) -> Path:
+    """Two broadcast games (halves of 120 frames, 17 action classes); made once per session."""
+    if "broadcast" not in _DATASETS:
+        root = factory.mktemp("train-synth") / "broadcast videos"
+        config = SynthConfig(layout="broadcast", games=2, minutes=0.16, events_per_minute=30, seed=0)
+        synthesize_dataset(root, config, progress=False)
+        _DATASETS["broadcast"] = root
+    return _DATASETS["broadcast"]
+
+
 def tiny_config(root: Path, out: Path, *, command: str = "train", **overrides: Any) -> TrainConfig:
     """A tiny run writing its checkpoint and logs under ``out``."""
     options = {**TINY, "save_as": out / "model.pt", "log_dir": out / "runs", **overrides}

@@ -186,11 +186,12 @@ def _describe(run: TrainingRun) -> str:
     c = run.config
     clips = len(run.train_loader) * c.train_batch_size * run.dist.world_size
     params = sum(p.numel() for p in run.net.parameters()) / 1e6
-    where = (
-        f"resuming at epoch {run.state.epoch + 1} step {run.state.step_in_epoch}"
-        if c.resume
-        else "from scratch"
-    )
+    where = "from scratch"
+    if c.resume:
+        where = f"resuming at epoch {run.state.epoch + 1} step {run.state.step_in_epoch}"
+    elif c.model_checkpoint_path:
+        part = "whole model" if c.layout == "broadcast" else "backbone + temporal layers"
+        where = f"starting from {c.model_checkpoint_path} ({part})"
     return (
         f"{c.layout}: {len(run.train_games)} training / {len(run.val_games)} validation games, "
         f"{clips} clips x {c.clip_frames_count} frames per epoch, {run.steps_per_epoch} steps; "
