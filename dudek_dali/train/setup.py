@@ -63,6 +63,11 @@ def setup(
         rank=dist.rank, world_size=dist.world_size,
     )  # fmt: skip
     val_loader = None
+    if config.validate and config.eval_metric == "map":
+        from dudek_dali.pipelines import validate_videos
+
+        # The whole-game evaluation reads them only after the first epoch: check them now.
+        validate_videos(val_games, device="gpu" if video_source == "dali-gpu" else "cpu")
     if config.validate and config.eval_metric == "loss":
         val_loader = create_loader(
             config, val_games, training=False, video_source=video_source, device=device,
