@@ -38,10 +38,10 @@ from dudek_dali.pipelines.validation import Device, check_device, check_video, v
 if TYPE_CHECKING:
     import torch
 
-# DALI yields no sample for a frames range exactly as long as the clip's span (checked on
-# DALI 2.4), so a line's (exclusive) end is start + span + 1; an end past the video's last
-# frame is fine as long as the clip's own frames exist.
-_END_SLACK = 1
+# DALI 2.4 yields a sequence from a frames range only when the range holds
+# sequence_length * stride frames (not just the clip's span, (T - 1) * stride + 1), so a
+# line's (exclusive) end is start + T * stride; an end past the video's last frame is fine as
+# long as the clip's own frames exist.
 _HUGE_STEP = 10**8  # larger than any video: one clip per file-list line
 
 
@@ -112,8 +112,7 @@ class ClipLoader:
             del pipe  # frees decoder threads and buffers even when the caller stops early
 
     def _build(self, plan: list[PlannedClip]):
-        span = clip_span(self.spec.sequence_length, self.spec.stride)
-        end = span + _END_SLACK
+        end = self.spec.sequence_length * self.spec.stride
         lines = [
             f"{self.links.link(self.sources[c.video].path)} {c.position} {c.start} {c.start + end}"
             for c in plan

@@ -26,7 +26,7 @@ from dudek_dali.spotting.tta import merge_flip_tta
 if TYPE_CHECKING:
     import torch
 
-DecodeDevice = Literal["cpu", "gpu"]
+DecodeDevice = Literal["cpu", "gpu", "frames"]  # DALI on the CPU / GPU, or extracted frame folders
 
 
 @dataclass(frozen=True)
@@ -66,21 +66,8 @@ def score_game(
     """Run ``model`` on every window of every video of ``game``."""
     import torch
 
-    from dudek_dali.pipelines import GameReader, GameReaderConfig
-
-    reader = GameReader(
-        game,
-        device=decode_device,
-        config=GameReaderConfig(
-            clip_frames=config.clip_frames,
-            stride=config.stride,
-            overlap=config.overlap,
-            batch_size=config.batch_size,
-        ),
-        size=config.size,
-        keep_aspect=config.keep_aspect,
-    )
     device = torch.device(device)
+    reader = _game_reader(game, config=config, decode_device=decode_device, device=device)
     per_video: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
     with torch.inference_mode(), _autocast(device):
         for batch in reader:
@@ -193,6 +180,25 @@ def evaluate_model(
         predictions_out.update(predictions)
     truth = {g.url_local: g.labels.annotations for g in labelled}
     return evaluate_spotting(truth, predictions, label_set=labelled[0].label_set)
+
+
+def _game_reader(game: Game, *, config: InferenceConfig, decode_device: DecodeDevice, device):
+    """DALI's whole-game reader, or the frame-folder one (same interface) for ``"frames"``."""
+    from dudek_dali.pipelines import GameReader, GameReaderConfig
+
+    reader_config = GameReaderConfig(
+        clip_frames=config.clip_frames,
+        stride=config.stride,
+        overlap=config.overlap,
+        batch_size=config.batch_size,
+    )
+    if decode_device == "frames":
+        from dudek_dali.frames import FrameGameReader
+
+        return FrameGameReader(game, device=device, config=reader_config, size=config.size)
+    return GameReader(
+        game, device=decode_device, config=reader_config, size=config.size, keep_aspect=config.keep_aspect
+    )
 
 
 def _forward(model: torch.nn.Module, frames: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

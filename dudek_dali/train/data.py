@@ -13,6 +13,7 @@ a clip longer than every training video.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import torch
@@ -128,7 +129,9 @@ def create_loader(
         from dudek_dali.frames import create_frame_loader
 
         # Frame folders are augmented in torch, on the training device.
-        return create_frame_loader(games, device=device, num_workers=config.num_threads, **options)
+        # More DataLoader workers than cores only adds processes competing for them.
+        workers = min(config.num_threads, os.cpu_count() or 1)
+        return create_frame_loader(games, device=device, num_workers=workers, **options)
     from dudek_dali.pipelines import create_clip_loader
 
     gpu = video_source == "dali-gpu"

@@ -23,11 +23,6 @@ def require_map_evaluation(video_source: str) -> None:
         raise DudekError(
             f"--eval_metric map needs dudek_dali.spotting.inference ({err}); use --eval_metric loss"
         ) from None
-    if video_source == "frames":
-        raise DudekError(
-            "--eval_metric map decodes the validation videos whole and cannot read frame folders; "
-            "use --eval_metric loss with --frames"
-        )
 
 
 def evaluate_map(run: TrainingRun, *, video_source: str) -> ValidationResult:
@@ -47,7 +42,7 @@ def evaluate_map(run: TrainingRun, *, video_source: str) -> ValidationResult:
             net,
             run.val_games,
             device=run.device,
-            decode_device="gpu" if video_source == "dali-gpu" else "cpu",
+            decode_device={"dali-gpu": "gpu", "frames": "frames"}.get(video_source, "cpu"),
             clip_frames=config.clip_frames_count,
             overlap=config.overlap,
             stride=config.stride,

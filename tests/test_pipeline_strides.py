@@ -1,0 +1,34 @@
+"""Every stride delivers the planned frames, up to the last frame of the video (DALI's file-list
+ranges must hold ``clip_frames * stride`` frames, which only equals span + 1 for stride 2)."""
+
+import pytest
+from pipeline_fixtures import bas_root, games_of, stamped_indices  # noqa: F401
+
+from dudek_dali.pipelines import AugmentConfig, create_clip_loader
+
+
+@pytest.mark.parametrize("stride", [1, 2, 3, 5])
+def test_all_windows_of_every_stride_are_delivered_exactly(bas_root, stride):  # noqa: F811
+    game = games_of(bas_root)[0]
+    clip_frames = 6
+    loader = create_clip_loader(
+        [game],
+        device="cpu",
+        clip_frames=clip_frames,
+        stride=stride,
+        overlap=0,
+        augment=AugmentConfig.off(),
+        shuffle=False,
+        batch_size=4,
+        size=(112, 112),
+    )
+    with loader:
+        plan = loader.plan()
+        delivered = []
+        for batch in loader:
+            for clip, numbers in zip(batch.frames, batch.frame_numbers, strict=True):
+                assert stamped_indices(clip) == numbers.tolist()
+                delivered.append(numbers.tolist())
+    assert delivered == [[c.start + k * stride for k in range(clip_frames)] for c in plan]
+    last_frame = game.videos[0].num_frames - 1
+    assert max(n[-1] for n in delivered) > last_frame - clip_frames * stride
