@@ -13,6 +13,7 @@ from dudek_dali import __version__
 
 # Importing a command module registers its commands on ``app``.
 from dudek_dali.cli import (  # noqa: F401
+    benchmark_commands,
     data_commands,
     frames_commands,
     pipeline_commands,

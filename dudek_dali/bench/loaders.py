@@ -1,0 +1,245 @@
+"""DALI (GPU, CPU), frame folders and a PyAV floor on the same games and clips, side by side.
+
+Every loader runs in its own fresh process (:mod:`.isolate`) for ``seconds`` after its first
+batch, with a :class:`~dudek_dali.bench.resources.ResourceSampler` watching that process and
+its workers. Per loader: start-up (creation, video checks, plan, pipeline or workers, first
+batch), clips/s and delivered frames/s in the steady state, decoded frames/s (what seeking
+back to keyframes costs: estimated from the keyframe positions for DALI, counted by PyAV,
+JPEGs for frame folders), CPU cores kept busy, peak memory, GPU memory.
+
+The headline ``ratio`` is DALI frames/s over frame-folder frames/s on the best device present:
+DALI on the GPU against frame folders augmented on the GPU when CUDA is visible, otherwise
+both on the CPU.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from dudek_dali.bench.frame_prep import prepare_frames, remove_frame_folders
+from dudek_dali.bench.isolate import IsolatedError, run_isolated
+from dudek_dali.bench.keyframes import decoded_frames, keyframe_indices, mean_gap
+from dudek_dali.bench.machine import cuda_available, describe_machine
+from dudek_dali.bench.resources import ResourceSampler
+from dudek_dali.bench.spec import LOADER_KINDS, ClipSpec, LoaderKind
+from dudek_dali.bench.throughput import TimedRun, run_for
+from dudek_dali.data.games import Game
+from dudek_dali.pipelines.validation import CPU_CODECS
+
+
+def default_workers() -> int:
+    """CPU cores this process may use: DALI threads and DataLoader workers alike."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def create_loader(kind: LoaderKind, games: Sequence[Game], spec: ClipSpec, *, workers: int) -> Any:
+    """The loader ``kind`` over ``games``, delivering ``spec``'s clips."""
+    if kind == "pyav":
+        from dudek_dali.bench.pyav_reader import PyAVClipReader
+
+        return PyAVClipReader(games, spec)
+    if kind == "frames":
+        import torch
+
+        from dudek_dali.frames import create_frame_loader
+
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+        return create_frame_loader(games, device=device, num_workers=workers, **spec.loader_options())
+    from dudek_dali.pipelines import create_clip_loader
+
+    device = "gpu" if kind == "dali-gpu" else "cpu"
+    return create_clip_loader(games, device=device, num_threads=workers, **spec.loader_options())
+
+
+def loader_device(kind: LoaderKind) -> str:
+    if kind == "dali-gpu":
+        return "gpu"
+    if kind == "frames":
+        return "gpu" if cuda_available() else "cpu"
+    return "cpu"
+
+
+def measure_loader(
+    kind: LoaderKind,
+    games: Sequence[Game],
+    spec: ClipSpec,
+    *,
+    seconds: float,
+    workers: int,
+    keyframes: dict[str, np.ndarray],
+) -> dict[str, Any]:
+    """Run one loader for ``seconds`` (after its first batch) in this process; JSON-ready numbers."""
+    gpu = loader_device(kind) == "gpu"
+    sync = _cuda_sync if gpu else (lambda: None)
+    _preload(kind)
+    with ResourceSampler(gpu=gpu) as sampler:
+        created_at = time.perf_counter()
+        loader = create_loader(kind, games, spec, workers=workers)
+        try:
+            run = run_for(loader, seconds, created_at=created_at, on_first_batch=sampler.mark, sync=sync)
+            usage = sampler.usage()
+            pyav_decoded = getattr(loader, "decoded", None)
+            paths = [str(s.path) for s in loader.sampler.sources]
+        finally:
+            loader.close()
+    return {
+        "loader": kind,
+        "device": loader_device(kind),
+        "workers": workers,
+        **_rates(kind, run, spec, paths, keyframes),
+        **usage.to_json(),
+        **({"pyav_decoded_frames_total": pyav_decoded} if pyav_decoded is not None else {}),
+    }
+
+
+def _preload(kind: LoaderKind) -> None:
+    """Import what the loader needs first: Python import time is not the loader's start-up."""
+    import av  # noqa: F401
+    import torch  # noqa: F401
+
+    if kind == "frames":
+        import dudek_dali.frames.loader  # noqa: F401
+    elif kind.startswith("dali"):
+        import nvidia.dali.fn  # noqa: F401
+
+
+def _cuda_sync() -> None:
+    import torch
+
+    torch.cuda.synchronize()
+
+
+def _rates(
+    kind: str, run: TimedRun, spec: ClipSpec, paths: list[str], keyframes: dict[str, np.ndarray]
+) -> dict[str, float]:
+    clips = len(run.clips)
+    delivered = clips * spec.clip_frames
+    if kind == "frames":
+        decoded = delivered  # one JPEG per delivered frame
+    else:
+        videos = np.array([v for v, _ in run.clips], dtype=np.int64)
+        starts = np.array([s for _, s in run.clips], dtype=np.int64)
+        decoded = 0
+        for video in np.unique(videos):
+            mine = starts[videos == video]
+            decoded += int(decoded_frames(keyframes[paths[video]], mine, mine + spec.span - 1).sum())
+    steady = run.steady_s
+    return {
+        "startup_s": run.startup_s,
+        "steady_s": steady,
+        "clips": clips,
+        "epochs": run.epochs,
+        "clips_per_s": clips / steady if steady else 0.0,
+        "frames_per_s": delivered / steady if steady else 0.0,
+        "decoded_frames_per_s": decoded / steady if steady else 0.0,
+        "decoded_per_delivered": decoded / delivered if delivered else 0.0,
+    }
+
+
+def available_kinds(games: Sequence[Game], kinds: Sequence[LoaderKind]) -> dict[str, str | None]:
+    """For each requested loader, None if it can run here, else why not."""
+    codecs = {v.info.codec for g in games for v in g.videos}
+    reasons: dict[str, str | None] = {}
+    for kind in kinds:
+        reasons[kind] = None
+        if kind == "dali-gpu" and not cuda_available():
+            reasons[kind] = "no CUDA GPU visible"
+        elif kind == "dali-cpu" and not codecs <= CPU_CODECS:
+            other = ", ".join(sorted(codecs - CPU_CODECS))
+            reasons[kind] = (
+                f"{other} video: this DALI build decodes only {', '.join(sorted(CPU_CODECS))} on the CPU"
+            )
+    return reasons
+
+
+def headline_ratio(results: dict[str, dict[str, Any]]) -> tuple[float | None, list[str]]:
+    """DALI frames/s over frame-folder frames/s on the best device present (and which pair)."""
+    frames = results.get("frames", {})
+    dali = "dali-gpu" if "frames_per_s" in results.get("dali-gpu", {}) else "dali-cpu"
+    if "frames_per_s" not in frames or "frames_per_s" not in results.get(dali, {}):
+        return None, []
+    if not frames["frames_per_s"]:
+        return None, []
+    return results[dali]["frames_per_s"] / frames["frames_per_s"], [dali, "frames"]
+
+
+def compare_loaders(
+    games: Sequence[Game],
+    spec: ClipSpec,
+    *,
+    seconds: float = 10.0,
+    kinds: Sequence[LoaderKind] = LOADER_KINDS,
+    workers: int | None = None,
+    keep_frames: bool = False,
+    log=print,
+) -> dict[str, Any]:
+    """Measure every loader in ``kinds`` on ``games`` (labelled); see the module docstring.
+
+    Frame folders are extracted first when missing (timed: the preparation the frame approach
+    needs) and removed afterwards unless ``keep_frames`` or they existed before.
+    """
+    if not games:
+        raise ValueError("no games to benchmark")
+    workers = workers or default_workers()
+    reasons = available_kinds(games, kinds)
+    result: dict[str, Any] = {
+        "benchmark": "loaders",
+        "machine": describe_machine(),
+        "spec": spec.to_json(),
+        "seconds": seconds,
+        "dataset": _dataset(games),
+        "loaders": {k: {"loader": k, "skipped": why} for k, why in reasons.items() if why},
+    }
+    keyframes = {str(v.path): keyframe_indices(v.path) for g in games for v in g.videos}
+    result["dataset"]["mean_keyframe_gap"] = float(
+        np.mean([mean_gap(k, _frames(games, p)) for p, k in keyframes.items()])
+    )
+    preparation = None
+    if "frames" in kinds:
+        log("preparing frame folders (extraction is timed)")
+        width_height = (spec.size[1], spec.size[0])
+        preparation = prepare_frames(games, workers=workers, stride=spec.stride, size=width_height)
+        result["preparation"] = {"frames": preparation}
+    try:
+        for kind in kinds:
+            if reasons[kind]:
+                continue
+            log(f"measuring {kind} for {seconds:g} s")
+            try:
+                result["loaders"][kind] = run_isolated(
+                    measure_loader,
+                    kind,
+                    list(games),
+                    spec,
+                    seconds=seconds,
+                    workers=workers,
+                    keyframes=keyframes,
+                )
+            except IsolatedError as err:
+                result["loaders"][kind] = {"loader": kind, "failed": str(err)}
+    finally:
+        if preparation and preparation["created"] and not keep_frames:
+            remove_frame_folders(games)
+    result["ratio"], result["ratio_between"] = headline_ratio(result["loaders"])
+    result["machine"]["load_average_end"] = os.getloadavg()[0]
+    return result
+
+
+def _frames(games: Sequence[Game], path: str) -> int:
+    return next(v.num_frames for g in games for v in g.videos if str(v.path) == path)
+
+
+def _dataset(games: Sequence[Game]) -> dict[str, Any]:
+    videos = [v for g in games for v in g.videos]
+    return {
+        "games": [g.url_local for g in games],
+        "videos": len(videos),
+        "frames": sum(v.num_frames for v in videos),
+        "codecs": sorted({v.info.codec for v in videos}),
+        "resolution": f"{videos[0].info.width}x{videos[0].info.height}",
+    }

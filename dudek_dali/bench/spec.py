@@ -1,0 +1,79 @@
+"""The clip specification every loader is measured on, and the loaders there are."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal, get_args
+
+LoaderKind = Literal["dali-gpu", "dali-cpu", "frames", "pyav"]
+LOADER_KINDS: tuple[str, ...] = get_args(LoaderKind)
+LOADER_NAMES = {
+    "dali-gpu": "DALI GPU",
+    "dali-cpu": "DALI CPU",
+    "frames": "frame folders",
+    "pyav": "PyAV floor",
+}
+LOADER_TITLES = {
+    "dali-gpu": "DALI, GPU (NVDEC)",
+    "dali-cpu": "DALI, CPU",
+    "frames": "frame folders (JPEG, DataLoader)",
+    "pyav": "PyAV reader (floor)",
+}
+
+
+def check_loader_kinds(kinds: list[str] | tuple[str, ...]) -> tuple[LoaderKind, ...]:
+    unknown = [k for k in kinds if k not in LOADER_KINDS]
+    if unknown or not kinds:
+        raise ValueError(f"loaders must be among {', '.join(LOADER_KINDS)}, got {', '.join(kinds) or 'none'}")
+    return tuple(dict.fromkeys(kinds))  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class ClipSpec:
+    """What every loader delivers: the training clips of the seed by default.
+
+    80 frames at stride 2 (12.5 fps), 224x224, the seed's augmentations, batches of 4, epochs of
+    6000 random clips (``enforce_train_epoch_size``): building an epoch's plan is part of the
+    start-up, as it is in training.
+    """
+
+    clip_frames: int = 80
+    stride: int = 2
+    overlap: int = 68
+    size: tuple[int, int] = (224, 224)  # (height, width)
+    batch_size: int = 4
+    augment: bool = True
+    epoch_clips: int = 6000
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("clip_frames", "stride", "batch_size", "epoch_clips"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if not 0 <= self.overlap < self.clip_frames:
+            raise ValueError(f"overlap must be in 0..{self.clip_frames - 1}, got {self.overlap}")
+        if len(self.size) != 2 or min(self.size) < 8:
+            raise ValueError(f"size must be (height, width) with sides >= 8, got {self.size}")
+
+    @property
+    def span(self) -> int:
+        """Video frames from a clip's first frame to its last, inclusive."""
+        return (self.clip_frames - 1) * self.stride + 1
+
+    def loader_options(self) -> dict[str, Any]:
+        """Keyword arguments shared by ``create_clip_loader`` and ``create_frame_loader``."""
+        from dudek_dali.pipelines import AugmentConfig
+
+        return {
+            "clip_frames": self.clip_frames,
+            "stride": self.stride,
+            "overlap": self.overlap,
+            "size": self.size,
+            "augment": AugmentConfig() if self.augment else AugmentConfig.off(),
+            "enforce_epoch_size": self.epoch_clips,
+            "batch_size": self.batch_size,
+            "seed": self.seed,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "size": list(self.size)}

@@ -1,0 +1,136 @@
+"""``dudek benchmark``: DALI against frame folders (loaders, scaling, training, keyframe spacing).
+
+Each command prints a table, and writes the JSON (``--json``) and a PNG chart (``--plot``) when
+asked. ``benchmarks/run_all.py`` runs them all and writes a dated results file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from dudek_dali.cli._app import UserError, app
+from dudek_dali.cli.data_commands import LayoutOption, ResolutionOption
+
+benchmark_app = typer.Typer(
+    name="benchmark",
+    help="Measure the data paths: DALI (GPU/CPU) against frame folders, side by side.",
+    no_args_is_help=True,
+)
+app.add_typer(benchmark_app, name="benchmark")
+
+Dataset = Annotated[Path, typer.Argument(help="Dataset root holding <league>/<season>/<match>/ folders.")]
+Json = Annotated[Path | None, typer.Option("--json", help="Also write the results as JSON here.")]
+Plot = Annotated[Path | None, typer.Option("--plot", help="Also draw a PNG chart here.")]
+Seconds = Annotated[
+    float, typer.Option(min=0.0, help="Steady-state seconds per loader, after its first batch.")
+]
+Games = Annotated[int, typer.Option(min=1, help="Use the first N labelled games of the dataset.")]
+Layout = Annotated[LayoutOption, typer.Option(help="bas: SN-BAS-2025; broadcast: older games (two halves).")]
+Resolution = Annotated[ResolutionOption, typer.Option(help="Which videos to read: 224p or 720p.")]
+ClipFrames = Annotated[int, typer.Option(min=1, help="Frames per clip (sampled `stride` apart).")]
+Stride = Annotated[int, typer.Option(min=1, help="Video frames between a clip's frames (2: 12.5 fps).")]
+Size = Annotated[str, typer.Option(help="Delivered frame size, WIDTHxHEIGHT.")]
+BatchSize = Annotated[int, typer.Option(min=1, help="Clips per batch.")]
+EpochClips = Annotated[
+    int, typer.Option(min=1, help="Clips per epoch (the seed's enforce_train_epoch_size).")
+]
+Augment = Annotated[bool, typer.Option("--augment/--no-augment", help="The seed's training augmentations.")]
+Workers = Annotated[
+    int | None, typer.Option(min=1, help="DALI threads and DataLoader workers (default: the usable cores).")
+]
+KeepFrames = Annotated[
+    bool,
+    typer.Option(
+        "--keep-frames", help="Keep frame folders this benchmark extracted (existing ones are never removed)."
+    ),
+]
+Work = Annotated[Path, typer.Option(help="Folder for generated data (synthetic games, re-encoded copies).")]
+
+
+def _spec(clip_frames: int, stride: int, size: str, batch_size: int, epoch_clips: int, augment: bool):
+    from dudek_dali.bench.spec import ClipSpec
+    from dudek_dali.frames import parse_size
+
+    try:
+        width, height = parse_size(size)
+        return ClipSpec(
+            clip_frames=clip_frames, stride=stride, overlap=round(clip_frames * 68 / 80),
+            size=(height, width), batch_size=batch_size, augment=augment, epoch_clips=epoch_clips,
+        )  # fmt: skip
+    except ValueError as err:
+        raise UserError(str(err)) from None
+
+
+def _games(dataset: Path, layout: LayoutOption, resolution: ResolutionOption, count: int) -> list:
+    from dudek_dali.data.games import discover_games
+
+    found = discover_games(dataset, layout=layout.value, resolution=int(resolution.value))
+    labelled = [g for g in found.games if g.is_labelled]
+    if not labelled:
+        problems = f" ({found.problems[0]})" if found.problems else ""
+        raise UserError(f"{dataset}: no labelled {layout.value} games at {resolution.value}p{problems}")
+    return labelled[:count]
+
+
+def _log(message: str) -> None:
+    typer.secho(message, err=True, fg=typer.colors.BRIGHT_BLACK)
+
+
+def _finish(result: dict[str, Any], table, json_out: Path | None, plot_out: Path | None, plot) -> None:
+    from rich.console import Console
+
+    from dudek_dali.bench.output import write_json
+
+    Console().print(table)
+    if json_out:
+        write_json(json_out, result)
+        _log(f"wrote {json_out}")
+    if plot_out:
+        plot(result, plot_out)
+        _log(f"wrote {plot_out}")
+
+
+@benchmark_app.command("loaders")
+def loaders_command(
+    dataset: Dataset,
+    seconds: Seconds = 10.0,
+    games: Games = 2,
+    loaders: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated loaders: dali-gpu, dali-cpu, frames, pyav (unavailable ones are skipped)."
+        ),
+    ] = "dali-gpu,dali-cpu,frames,pyav",
+    clip_frames: ClipFrames = 80,
+    stride: Stride = 2,
+    size: Size = "224x224",
+    batch_size: BatchSize = 4,
+    epoch_clips: EpochClips = 6000,
+    augment: Augment = True,
+    workers: Workers = None,
+    layout: Layout = LayoutOption.bas,
+    resolution: Resolution = ResolutionOption.r224,
+    keep_frames: KeepFrames = False,
+    json_out: Json = None,
+    plot_out: Plot = None,
+) -> None:
+    """DALI (GPU, CPU), frame folders and a PyAV floor on the same games and clips, one table."""
+    from dudek_dali.bench.loaders import compare_loaders
+    from dudek_dali.bench.plot import plot_loaders
+    from dudek_dali.bench.spec import check_loader_kinds
+    from dudek_dali.bench.tables import loaders_table
+
+    try:
+        kinds = check_loader_kinds([k.strip() for k in loaders.split(",") if k.strip()])
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    spec = _spec(clip_frames, stride, size, batch_size, epoch_clips, augment)
+    chosen = _games(dataset, layout, resolution, games)
+    result = compare_loaders(
+        chosen, spec, seconds=seconds, kinds=kinds, workers=workers, keep_frames=keep_frames, log=_log
+    )
+    result["dataset"]["root"] = str(dataset)
+    _finish(result, loaders_table(result), json_out, plot_out, plot_loaders)
