@@ -5,7 +5,7 @@ the best DALI loader present on the original videos and on copies re-encoded by
 :func:`~dudek_dali.prepare.prepare_dataset`:
 
 * ``gop<K>``: the same frames, a keyframe every ``K`` frames (what ``dudek prepare`` writes);
-* ``12.5fps-gop<K/2>``: only the even frames (training reads nothing else at stride 2), read at
+* ``gop<K/2>@12.5fps``: only the even frames (training reads nothing else at stride 2), read at
   stride 1, a keyframe every ``K/2`` copy frames (the same spacing in seconds). Loaders report
   copy frame numbers on these (original = 2 x copy), so this variant is measured here only.
 
@@ -40,7 +40,7 @@ def variants(intervals: Sequence[int], *, half_fps: bool) -> list[tuple[str, int
     out = [(f"gop{k}", k, 1) for k in intervals]
     if half_fps:
         k = min(intervals) if intervals else 25
-        out.append((f"12.5fps-gop{max(1, k // 2)}", max(1, k // 2), 2))
+        out.append((f"gop{max(1, k // 2)}@12.5fps", max(1, k // 2), 2))
     return out
 
 
@@ -88,7 +88,11 @@ def keyframe_study(
     log(f"original videos: {kind} for {seconds:g} s")
     original = _measure(kind, games, spec, seconds=seconds, workers=workers)
     original_bytes = video_disk_bytes(games)
-    rows = [{"variant": "original", "frame_step": 1, "disk_bytes": original_bytes, **original}]
+    fps = games[0].videos[0].fps
+    rows = [{
+        "variant": "original", "frame_step": 1, "disk_bytes": original_bytes,
+        "keyframe_interval_s": original["mean_keyframe_gap_frames"] / fps, **original,
+    }]  # fmt: skip
     frames = None
     if with_frames:
         log("frame folders of the same games (for the disk comparison)")
@@ -112,7 +116,7 @@ def keyframe_study(
                 variant=name,
                 frame_step=step,
                 codec=codec,
-                keyframe_interval_s=interval * step / games[0].videos[0].fps,
+                keyframe_interval_s=interval * step / fps,
                 preparation_s=prepared.seconds,
                 disk_bytes=video_disk_bytes(copies),
                 psnr_db=luma_psnr(games[0].videos[0].path, copies[0].videos[0].path, frame_step=step),

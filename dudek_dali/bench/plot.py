@@ -70,3 +70,36 @@ def plot_lines(
         ax.legend(fontsize=7)
     fig.suptitle(title, fontsize=8)
     return _save(plt, fig, path)
+
+
+def plot_scaling(result: dict[str, Any], path: Path) -> Path:
+    """Start-up and peak memory against the number of games, one line per loader."""
+    x = [r["games"] for r in result["rows"]]
+    kinds = [k for k in LOADER_TITLES if any(k in r and "startup_s" in r[k] for r in result["rows"])]
+    series = {
+        metric: {LOADER_TITLES[k]: [r.get(k, {}).get(key) for r in result["rows"]] for k in kinds}
+        for metric, key in (
+            ("start-up to first batch (s)", "startup_s"),
+            ("peak memory, PSS (MiB)", "peak_pss_mib"),
+        )
+    }
+    return plot_lines(path, x, series, xlabel="games", title=machine_line(result["machine"]))
+
+
+def plot_keyframes(result: dict[str, Any], path: Path) -> Path:
+    """Delivered frames/s and disk per variant (original, short GOPs, half frame rate)."""
+    rows = result["variants"]
+    names = [r["variant"] for r in rows]
+    plt, fig, axes = _figure(2)
+    axes[0][0].bar(names, [r["frames_per_s"] for r in rows], color="tab:blue")
+    axes[0][0].set_title(f"delivered frames/s ({result['loader']})")
+    disk = [r["disk_bytes"] / 2**20 for r in rows]
+    axes[0][1].bar(names, disk, color="tab:green", label="videos")
+    if result.get("frames"):
+        axes[0][1].axhline(result["frames"]["disk_bytes"] / 2**20, color="tab:red", label="frame folders")
+    axes[0][1].set_title("disk (MiB)")
+    axes[0][1].legend()
+    for ax in axes[0]:
+        ax.tick_params(axis="x", labelsize=7)
+    fig.suptitle(machine_line(result["machine"]), fontsize=8)
+    return _save(plt, fig, path)

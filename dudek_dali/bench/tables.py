@@ -74,3 +74,73 @@ def preparation_line(prep: dict[str, Any]) -> str:
     else:
         speed = f"extraction not timed ({prep.get('note', 'folders existed')})"
     return f"{disk}; {speed}"
+
+
+def _table(title: str, columns: tuple[str, ...]) -> Table:
+    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for i, name in enumerate(columns):
+        table.add_column(name, justify="left" if i == 0 else "right", no_wrap=True)
+    return table
+
+
+def scaling_table(result: dict[str, Any]) -> Table:
+    """Start-up (s) and peak PSS (MiB) per dataset size and loader."""
+    kinds = [k for k in ("dali-gpu", "dali-cpu", "frames") if any(k in r for r in result["rows"])]
+    columns = ["games", "video\nMiB", "frames\nMiB"]
+    for kind in kinds:
+        columns += [f"{LOADER_NAMES[kind]}\nstart s", f"{LOADER_NAMES[kind]}\nPSS MiB"]
+    table = _table(f"scaling: {result['minutes_per_game']:g} min per game", tuple(columns))
+    for row in result["rows"]:
+        cells = [str(row["games"]), fmt(row["video_mib"]), fmt(row.get("frame_folders_mib"))]
+        for kind in kinds:
+            m = row.get(kind, {})
+            cells += [fmt(m.get("startup_s")), fmt(m.get("peak_pss_mib"), ",.0f")]
+        table.add_row(*cells)
+    table.caption = machine_line(result["machine"])
+    return table
+
+
+def training_table(result: dict[str, Any]) -> Table:
+    spec = result["spec"]
+    title = (
+        f"training: {spec['model']}, {spec['clip_frames']} frames, batches of {spec['batch_size']}, "
+        f"{spec['epochs']} x {spec['steps']} steps"
+    )
+    table = _table(
+        title, ("loader", "device", "setup\ns", "first\nepoch s", "steps\n/s", "clips\n/s", "data\nwait")
+    )
+    notes = []
+    for kind, row in result["loaders"].items():
+        if "steps_per_s" not in row:
+            why = row.get("skipped") or row.get("failed", "?").splitlines()[0]
+            notes.append(f"{LOADER_NAMES.get(kind, kind)}: {why}")
+            continue
+        table.add_row(
+            LOADER_NAMES.get(kind, kind), row["device"], fmt(row["setup_s"]), fmt(row["first_epoch_s"]),
+            fmt(row["steps_per_s"], ".3f"), fmt(row["clips_per_s"], ".2f"),
+            f"{row['data_wait_fraction']:.0%}",
+        )  # fmt: skip
+    table.caption = "\n".join([machine_line(result["machine"]), *notes])
+    return table
+
+
+def keyframes_table(result: dict[str, Any]) -> Table:
+    columns = ("variant", "key\nevery s", "frames\n/s", "decoded\n/frame", "speed\nup", "encode\ns",
+               "x\nvideo", "x\nframes", "PSNR\ndB")  # fmt: skip
+    loader = LOADER_NAMES.get(result["loader"], result["loader"])
+    table = _table(f"keyframe spacing: {loader}; disk against the videos and against frame folders", columns)
+    for row in result["variants"]:
+        table.add_row(
+            row["variant"], fmt(row["keyframe_interval_s"]), fmt(row["frames_per_s"], ",.0f"),
+            fmt(row["decoded_per_delivered"], ".2f"), fmt(row["speedup"], ".2f"),
+            fmt(row.get("preparation_s")), fmt(row["disk_vs_original"], ".2f"),
+            fmt(row["disk_vs_frame_folders"], ".2f"), fmt(row.get("psnr_db"), ".0f"),
+        )  # fmt: skip
+    lines = [
+        machine_line(result["machine"]),
+        f"pays: {'yes' if result['pays'] else 'no'} ({result['pays_rule']})",
+    ]
+    if result.get("frames"):
+        lines.append(preparation_line(result["frames"]))
+    table.caption = "\n".join(lines)
+    return table

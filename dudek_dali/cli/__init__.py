@@ -17,6 +17,7 @@ from dudek_dali.cli import (  # noqa: F401
     data_commands,
     frames_commands,
     pipeline_commands,
+    prepare_commands,
     spotting_commands,
     submit_commands,
     synth_commands,

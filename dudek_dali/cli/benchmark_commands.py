@@ -134,3 +134,142 @@ def loaders_command(
     )
     result["dataset"]["root"] = str(dataset)
     _finish(result, loaders_table(result), json_out, plot_out, plot_loaders)
+
+
+@benchmark_app.command("scaling")
+def scaling_command(
+    work: Work = Path("benchmarks/work"),
+    sizes: Annotated[str, typer.Option(help="Comma-separated dataset sizes in games.")] = "10,30,100",
+    minutes: Annotated[float, typer.Option(min=0.05, help="Footage per synthetic game, in minutes.")] = 0.2,
+    loaders: Annotated[str, typer.Option(help="Comma-separated loaders: dali-gpu, dali-cpu, frames.")] = (
+        "dali-gpu,dali-cpu,frames"
+    ),
+    clip_frames: ClipFrames = 80,
+    stride: Stride = 2,
+    size: Size = "224x224",
+    batch_size: BatchSize = 4,
+    epoch_clips: EpochClips = 6000,
+    workers: Workers = None,
+    keep_frames: KeepFrames = False,
+    json_out: Json = None,
+    plot_out: Plot = None,
+) -> None:
+    """Start-up time and memory of each loader as a synthetic dataset grows."""
+    from dudek_dali.bench.plot import plot_scaling
+    from dudek_dali.bench.scaling import scaling_study
+    from dudek_dali.bench.spec import check_loader_kinds
+    from dudek_dali.bench.tables import scaling_table
+
+    try:
+        counts = [int(s) for s in sizes.split(",") if s.strip()]
+        kinds = check_loader_kinds([k.strip() for k in loaders.split(",") if k.strip()])
+        if "pyav" in kinds:
+            raise ValueError("the scaling study measures dali-gpu, dali-cpu and frames only")
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    spec = _spec(clip_frames, stride, size, batch_size, epoch_clips, True)
+    result = scaling_study(
+        work,
+        spec,
+        sizes=counts,
+        minutes=minutes,
+        kinds=kinds,
+        workers=workers,
+        keep_frames=keep_frames,
+        log=_log,
+    )
+    _finish(result, scaling_table(result), json_out, plot_out, plot_scaling)
+
+
+@benchmark_app.command("training")
+def training_command(
+    dataset: Dataset,
+    model: Annotated[str, typer.Option(help="timm backbone (random weights).")] = "regnety_002",
+    steps: Annotated[int, typer.Option(min=1, help="Optimizer steps per epoch.")] = 8,
+    epochs: Annotated[int, typer.Option(min=1, help="Epochs; the last one is the steady state.")] = 2,
+    clip_frames: ClipFrames = 80,
+    size: Size = "224x224",
+    batch_size: BatchSize = 4,
+    loaders: Annotated[str, typer.Option(help="Comma-separated loaders: dali-gpu, dali-cpu, frames.")] = (
+        "dali-gpu,dali-cpu,frames"
+    ),
+    workers: Workers = None,
+    keep_frames: KeepFrames = False,
+    json_out: Json = None,
+) -> None:
+    """Steps/s and data-wait fraction of a short train-challenge run with each loader."""
+    from dudek_dali.bench.spec import check_loader_kinds
+    from dudek_dali.bench.tables import training_table
+    from dudek_dali.bench.training import TrainingSpec, training_study
+    from dudek_dali.frames import parse_size
+
+    try:
+        kinds = check_loader_kinds([k.strip() for k in loaders.split(",") if k.strip()])
+        if "pyav" in kinds:
+            raise ValueError("the trainer reads dali-gpu, dali-cpu or frames, not pyav")
+        width, height = parse_size(size)
+        spec = TrainingSpec(
+            model=model, clip_frames=clip_frames, size=(height, width), batch_size=batch_size,
+            steps=steps, epochs=epochs,
+        )  # fmt: skip
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    result = training_study(dataset, spec, kinds=kinds, workers=workers, keep_frames=keep_frames, log=_log)
+    _finish(result, training_table(result), json_out, None, None)
+
+
+@benchmark_app.command("keyframes")
+def keyframes_command(
+    dataset: Dataset,
+    work: Work = Path("benchmarks/work"),
+    intervals: Annotated[
+        str, typer.Option(help="Comma-separated keyframe intervals (frames) to try.")
+    ] = "25",
+    half_fps: Annotated[
+        bool,
+        typer.Option("--half-fps/--no-half-fps", help="Also try a copy keeping every 2nd frame (12.5 fps)."),
+    ] = True,
+    codec: Annotated[
+        str, typer.Option(help="Codec of the copies: auto (h264 with CUDA, else vp9), vp9 or h264.")
+    ] = "auto",
+    seconds: Seconds = 10.0,
+    games: Games = 2,
+    clip_frames: ClipFrames = 80,
+    size: Size = "224x224",
+    batch_size: BatchSize = 4,
+    epoch_clips: EpochClips = 6000,
+    workers: Workers = None,
+    with_frames: Annotated[
+        bool,
+        typer.Option("--with-frames/--no-frames", help="Extract frame folders too, for the disk comparison."),
+    ] = True,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the re-encoded copies under --work.")] = False,
+    layout: Layout = LayoutOption.bas,
+    resolution: Resolution = ResolutionOption.r224,
+    json_out: Json = None,
+    plot_out: Plot = None,
+) -> None:
+    """Random-clip throughput on the original keyframe spacing against short-GOP re-encoded copies."""
+    from dudek_dali.bench.keyframe_study import keyframe_study
+    from dudek_dali.bench.plot import plot_keyframes
+    from dudek_dali.bench.tables import keyframes_table
+
+    if codec not in ("auto", "vp9", "h264"):
+        raise UserError(f"--codec must be auto, vp9 or h264, got {codec!r}")
+    try:
+        gops = [int(k) for k in intervals.split(",") if k.strip()]
+        if not gops or min(gops) < 1:
+            raise ValueError(f"intervals must be positive frame counts, got {intervals!r}")
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    spec = _spec(clip_frames, 2, size, batch_size, epoch_clips, True)
+    chosen = _games(dataset, layout, resolution, games)
+    try:
+        result = keyframe_study(
+            dataset, chosen, spec, work=work, intervals=gops, half_fps=half_fps,
+            codec=None if codec == "auto" else codec, seconds=seconds, workers=workers,
+            with_frames=with_frames, keep=keep, log=_log,
+        )  # fmt: skip
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    _finish(result, keyframes_table(result), json_out, plot_out, plot_keyframes)

@@ -83,7 +83,7 @@ def prepare_dataset(
     out: Path,
     games: Sequence[Game],
     *,
-    keyframe_interval: int = 25,
+    keyframe_interval: int = 24,
     codec: Codec = "vp9",
     frame_step: int = 1,
     crf: int | None = None,
