@@ -67,7 +67,8 @@ def plot_lines(
                 ax.plot(*zip(*points, strict=True), marker="o", label=label)
         ax.set_xlabel(xlabel)
         ax.set_title(metric)
-        ax.legend(fontsize=7)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7)
     fig.suptitle(title, fontsize=8)
     return _save(plt, fig, path)
 

@@ -23,6 +23,7 @@ from dudek_dali.bench.machine import describe_machine
 from dudek_dali.bench.spec import ClipSpec, LoaderKind
 from dudek_dali.data.games import discover_games
 from dudek_dali.data.synthetic import SynthConfig, synthesize_dataset
+from dudek_dali.data.synthetic_config import FPS
 from dudek_dali.frames import frames_dir
 from dudek_dali.frames.extract import folder_disk_bytes
 
@@ -44,6 +45,8 @@ def scaling_study(
     sizes = sorted(set(sizes))
     if not sizes or sizes[0] < 1:
         raise ValueError(f"sizes must be positive game counts, got {sizes}")
+    if round(minutes * 60 * FPS) < spec.span:
+        raise ValueError(f"games of {minutes:g} min are shorter than one clip ({spec.span} frames)")
     workers = workers or default_workers()
     root = Path(work) / f"scaling-{sizes[-1]}x{minutes:g}min"
     log(f"synthesising up to {sizes[-1]} games of {minutes:g} min in {root} (reused when present)")

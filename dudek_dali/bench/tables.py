@@ -96,7 +96,14 @@ def scaling_table(result: dict[str, Any]) -> Table:
             m = row.get(kind, {})
             cells += [fmt(m.get("startup_s")), fmt(m.get("peak_pss_mib"), ",.0f")]
         table.add_row(*cells)
-    table.caption = machine_line(result["machine"])
+    failures = [
+        f"{row['games']} games, {LOADER_NAMES[k]} failed: {row[k]['failed'].splitlines()[0]}"
+        for row in result["rows"]
+        for k in kinds
+        if "failed" in row.get(k, {})
+    ]
+    skipped = [f"{LOADER_NAMES.get(k, k)} skipped: {why}" for k, why in result.get("skipped", {}).items()]
+    table.caption = "\n".join([machine_line(result["machine"]), *skipped, *failures])
     return table
 
 

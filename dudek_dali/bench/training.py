@@ -64,7 +64,10 @@ def measure_training(kind: str, root: Path, spec: TrainingSpec, *, workers: int)
         run = setup(config, console=Console(file=io.StringIO()))
         setup_s = time.perf_counter() - start
         try:
-            epochs = [train_one_epoch(run, epoch) for epoch in range(spec.epochs)]
+            epochs = []
+            for epoch in range(spec.epochs):
+                run.state.epoch, run.state.step_in_epoch = epoch, 0  # fit's end-of-epoch bookkeeping
+                epochs.append(train_one_epoch(run, epoch))
         finally:
             for loader in (run.train_loader, run.val_loader):
                 if hasattr(loader, "close"):

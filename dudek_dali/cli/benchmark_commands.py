@@ -168,16 +168,19 @@ def scaling_command(
     except ValueError as err:
         raise UserError(str(err)) from None
     spec = _spec(clip_frames, stride, size, batch_size, epoch_clips, True)
-    result = scaling_study(
-        work,
-        spec,
-        sizes=counts,
-        minutes=minutes,
-        kinds=kinds,
-        workers=workers,
-        keep_frames=keep_frames,
-        log=_log,
-    )
+    try:
+        result = scaling_study(
+            work,
+            spec,
+            sizes=counts,
+            minutes=minutes,
+            kinds=kinds,
+            workers=workers,
+            keep_frames=keep_frames,
+            log=_log,
+        )
+    except ValueError as err:
+        raise UserError(str(err)) from None
     _finish(result, scaling_table(result), json_out, plot_out, plot_scaling)
 
 
