@@ -21,18 +21,10 @@ import os
 import time
 from pathlib import Path
 
+from dudek_dali.bench.throughput import clips_per_second as loader_clips_per_second
 from dudek_dali.data.games import discover_games
 from dudek_dali.data.synthetic import SynthConfig, synthesize_dataset
 from dudek_dali.pipelines import AugmentConfig, GameReader, GameReaderConfig, create_clip_loader
-
-
-def timed_epoch(loader) -> tuple[float, int]:
-    """Seconds and clips of one epoch, after a warm-up epoch (DALI's first start loads libraries)."""
-    with loader:
-        next(iter(loader))  # warm-up: library loading and thread pools
-        start = time.perf_counter()
-        clips = sum(len(batch) for batch in loader)
-        return time.perf_counter() - start, clips
 
 
 def clips_per_second(games, device: str, clips: int, augment: AugmentConfig) -> float:
@@ -40,8 +32,7 @@ def clips_per_second(games, device: str, clips: int, augment: AugmentConfig) -> 
         games, device=device, clip_frames=80, stride=2, overlap=68, augment=augment,
         enforce_epoch_size=clips, batch_size=4, num_threads=os.cpu_count() or 2,
     )  # fmt: skip
-    seconds, count = timed_epoch(loader)
-    return count / seconds
+    return loader_clips_per_second(loader)
 
 
 def game_reader_seconds(game, device: str, chunk_frames: int) -> float:

@@ -20,39 +20,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import time
 from pathlib import Path
 
+from dudek_dali.bench.frame_prep import extraction
+from dudek_dali.bench.throughput import clips_per_second
 from dudek_dali.data.games import discover_games
 from dudek_dali.data.synthetic import SynthConfig, synthesize_dataset
-from dudek_dali.frames import create_frame_loader, extract_frames, frames_dir
+from dudek_dali.frames import create_frame_loader, extract_frames
 from dudek_dali.pipelines import AugmentConfig, create_clip_loader
-
-
-def remove_frame_folders(games) -> None:
-    for game in games:
-        for video in game.videos:
-            shutil.rmtree(frames_dir(video.path), ignore_errors=True)
-
-
-def extraction(games, workers: int) -> dict[str, float]:
-    remove_frame_folders(games)
-    report = extract_frames(games, workers=workers)
-    return {
-        "frames": report.frames_written,
-        "frames_per_s": report.frames_per_second,
-        "disk_mib_per_game_minute": report.bytes_per_game_minute / 2**20,
-        "jpeg_kib_per_frame": report.jpeg_bytes_written / report.frames_written / 1024,
-    }
-
-
-def clips_per_second(loader) -> float:
-    """Clips/s over one epoch, after a warm-up batch (worker start, library loading)."""
-    next(iter(loader))
-    start = time.perf_counter()
-    clips = sum(len(batch) for batch in loader)
-    return clips / (time.perf_counter() - start)
 
 
 def main() -> None:
