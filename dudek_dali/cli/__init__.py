@@ -15,6 +15,7 @@ from dudek_dali import __version__
 from dudek_dali.cli import (  # noqa: F401
     benchmark_commands,
     data_commands,
+    demo_commands,
     frames_commands,
     pipeline_commands,
     prepare_commands,

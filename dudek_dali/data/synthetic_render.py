@@ -24,7 +24,7 @@ from dudek_dali.data.synthetic_signatures import blend_signature
 from dudek_dali.data.synthetic_stamp import band_height, draw_frame_index
 
 SIGNATURE_HALF_LIFE = 3  # frames either side of the event frame that show the signature
-SIGNATURE_SIZE = 0.22  # of the frame height
+SIGNATURE_SIZE = 0.28  # of the frame height
 SIDE_MARGIN = 0.12  # of the width: keep signatures inside a 0.9 random crop
 MIDDLE_GAP = 0.08  # of the width: signatures stay this far from the halfway line of the frame
 PAN_RANGE = 0.3  # of the width: how far the camera pans across the pitch texture
@@ -41,6 +41,7 @@ class _Sprite:
     """A drawn signature: which class, where, and at which opacity, per frame."""
 
     class_index: int
+    side: int  # -1 team left, +1 team right, 0 not applicable (where the team bar goes)
     top: int
     left: int
     event_frame: int
@@ -83,7 +84,13 @@ class VideoRenderer:
         for sprite in self._sprites.get(i, ()):
             alpha = 1.0 - abs(i - sprite.event_frame) / (SIGNATURE_HALF_LIFE + 1)
             blend_signature(
-                out, sprite.class_index, top=sprite.top, left=sprite.left, size=self._sprite_size, alpha=alpha
+                out,
+                sprite.class_index,
+                top=sprite.top,
+                left=sprite.left,
+                size=self._sprite_size,
+                alpha=alpha,
+                side=sprite.side,
             )
         if self.stamp_frame_index:
             draw_frame_index(out, i)
@@ -115,7 +122,8 @@ class VideoRenderer:
                 left = int(rng.integers(lo, hi + 1))
             else:
                 left = (width - size) // 2
-            sprite = _Sprite(label_set.class_index(event.label), top, left, event.frame)
+            side = {Team.LEFT: -1, Team.RIGHT: 1}.get(event.team, 0)
+            sprite = _Sprite(label_set.class_index(event.label), side, top, left, event.frame)
             for f in range(event.frame - SIGNATURE_HALF_LIFE, event.frame + SIGNATURE_HALF_LIFE + 1):
                 if 0 <= f < self.n_frames:
                     by_frame.setdefault(f, []).append(sprite)

@@ -1,7 +1,10 @@
 """Each class's visual signature: a distinct filled shape with its own colour.
 
-Identity is carried by the *shape*: training applies hue jitter of up to +-0.2 (a third of the
-colour wheel), so colour alone would not separate classes. Colour is a second cue only.
+Identity is carried by the *shape* and by a colour of its own: training applies hue jitter of
+up to +-0.2 to a quarter of the clips, so colour alone would not always separate classes.
+The team is drawn twice: the signature sits in the team's half of the frame, and a white bar
+marks the signature's edge on the team's side. A horizontal flip mirrors both, so it swaps
+the team, and the bar lets a translation-invariant network tell the team locally.
 Shapes are boolean masks on a square grid, drawn big (about a fifth of the frame height) so
 they survive 398x224 -> 224x224 resizing, random crops and lossy coding.
 """
@@ -13,16 +16,21 @@ from functools import lru_cache
 
 import numpy as np
 
-# Bright, saturated colours that stand out from the green pitch and the dark players.
-SIGNATURE_COLOURS: tuple[tuple[int, int, int], ...] = (
-    (250, 60, 60),
-    (255, 225, 40),
-    (70, 200, 255),
-    (255, 140, 0),
-    (240, 80, 240),
-    (255, 255, 255),
-    (0, 255, 170),
-)
+
+# One colour per class (hues evenly spread, alternating brightness so neighbours differ twice),
+# bright enough to stand out from the green pitch and the dark players.
+def _palette(n: int) -> tuple[tuple[int, int, int], ...]:
+    import colorsys
+
+    colours = []
+    for k in range(n):
+        r, g, b = colorsys.hsv_to_rgb(k / n, 0.85, 1.0 if k % 2 == 0 else 0.75)
+        colours.append((round(255 * r), round(255 * g), round(255 * b)))
+    return tuple(colours)
+
+
+SIGNATURE_COLOURS: tuple[tuple[int, int, int], ...] = _palette(17)
+TEAM_MARK = (255, 255, 255)  # a bar on the signature's edge that points to the team's side
 
 _Shape = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (y, x) in [-1, 1] -> mask
 
@@ -72,11 +80,29 @@ def signature_colour(class_index: int) -> np.ndarray:
 
 
 def blend_signature(
-    frame: np.ndarray, class_index: int, *, top: int, left: int, size: int, alpha: float
+    frame: np.ndarray,
+    class_index: int,
+    *,
+    top: int,
+    left: int,
+    size: int,
+    alpha: float,
+    side: int = 0,
 ) -> None:
-    """Blend the signature into ``frame`` in place at ``(top, left)`` with opacity ``alpha``."""
-    mask = signature_mask(class_index, size)
+    """Blend the signature into ``frame`` in place at ``(top, left)`` with opacity ``alpha``.
+
+    ``side`` -1 / +1 adds the team bar on the left / right edge (0: none, "not applicable").
+    """
     patch = frame[top : top + size, left : left + size]
+    _blend(patch, signature_mask(class_index, size), signature_colour(class_index), alpha)
+    if side:
+        bar = np.zeros((size, size), dtype=bool)
+        width = max(2, size // 6)
+        bar[:, :width] = True
+        _blend(patch, bar if side < 0 else bar[:, ::-1], np.array(TEAM_MARK, np.float32), alpha)
+
+
+def _blend(patch: np.ndarray, mask: np.ndarray, colour: np.ndarray, alpha: float) -> None:
     mask = mask[: patch.shape[0], : patch.shape[1]]
-    mixed = patch[mask] * (1.0 - alpha) + signature_colour(class_index) * alpha
+    mixed = patch[mask] * (1.0 - alpha) + colour * alpha
     patch[mask] = np.clip(mixed + 0.5, 0, 255).astype(np.uint8)

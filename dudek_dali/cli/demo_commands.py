@@ -1,0 +1,40 @@
+"""``dudek demo``: the main job on the embedded default (a synthetic SN-BAS-2025)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from dudek_dali.cli._app import app
+
+
+@app.command()
+def demo(
+    workdir: Path = typer.Option(Path("demo"), help="Folder for the dataset, model, logs, plots and zips."),
+    decode_on_gpu: bool | None = typer.Option(
+        None,
+        "--decode-on-gpu/--decode-on-cpu",
+        help="Decode with NVDEC on the GPU, or with DALI on the CPU. Default: GPU if present.",
+    ),
+    epochs: int = typer.Option(8, help="Training epochs (each of --clips-per-epoch clips)."),
+    clips_per_epoch: int = typer.Option(96, help="Training clips per epoch."),
+    seed: int = typer.Option(0, help="Seed of the synthetic dataset and of training."),
+) -> None:
+    """Synthesise a small SN-BAS-2025, train T-DEED through DALI, evaluate the test games, write the zips.
+
+    Takes a few minutes on a 2-core CPU; uses no hub weights and no network.
+    """
+    import torch
+    from rich.console import Console
+
+    from dudek_dali.cli.demo_report import demo_summary
+    from dudek_dali.demo import DemoConfig, run_demo
+
+    cuda = torch.cuda.is_available()
+    on_gpu = decode_on_gpu if decode_on_gpu is not None else cuda
+    config = DemoConfig(epochs=epochs, clips_per_epoch=clips_per_epoch, seed=seed)
+    result = run_demo(
+        workdir, decode="gpu" if on_gpu else "cpu", device="cuda" if cuda else "cpu", config=config
+    )
+    Console().print(demo_summary(result))
