@@ -32,3 +32,8 @@ def write_text(path: Path, text: str) -> Path:
 
 def write_json(path: Path, value: Any) -> Path:
     return write_text(path, json.dumps(value, indent=2, default=str) + "\n")
+
+
+def default_work_dir() -> Path:
+    """Where generated benchmark data goes by default: outside the repository, reused across runs."""
+    return Path(tempfile.gettempdir()) / "dudek-bench-work"

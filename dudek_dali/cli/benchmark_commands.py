@@ -47,7 +47,12 @@ KeepFrames = Annotated[
         "--keep-frames", help="Keep frame folders this benchmark extracted (existing ones are never removed)."
     ),
 ]
-Work = Annotated[Path, typer.Option(help="Folder for generated data (synthetic games, re-encoded copies).")]
+Work = Annotated[
+    Path | None,
+    typer.Option(
+        help="Folder for generated data (synthetic games, re-encoded copies); default: a temp folder."
+    ),
+]
 
 
 def _spec(clip_frames: int, stride: int, size: str, batch_size: int, epoch_clips: int, augment: bool):
@@ -138,7 +143,7 @@ def loaders_command(
 
 @benchmark_app.command("scaling")
 def scaling_command(
-    work: Work = Path("benchmarks/work"),
+    work: Work = None,
     sizes: Annotated[str, typer.Option(help="Comma-separated dataset sizes in games.")] = "10,30,100",
     minutes: Annotated[float, typer.Option(min=0.05, help="Footage per synthetic game, in minutes.")] = 0.2,
     loaders: Annotated[str, typer.Option(help="Comma-separated loaders: dali-gpu, dali-cpu, frames.")] = (
@@ -155,6 +160,7 @@ def scaling_command(
     plot_out: Plot = None,
 ) -> None:
     """Start-up time and memory of each loader as a synthetic dataset grows."""
+    from dudek_dali.bench.output import default_work_dir
     from dudek_dali.bench.plot import plot_scaling
     from dudek_dali.bench.scaling import scaling_study
     from dudek_dali.bench.spec import check_loader_kinds
@@ -170,7 +176,7 @@ def scaling_command(
     spec = _spec(clip_frames, stride, size, batch_size, epoch_clips, True)
     try:
         result = scaling_study(
-            work,
+            work or default_work_dir(),
             spec,
             sizes=counts,
             minutes=minutes,
@@ -224,7 +230,7 @@ def training_command(
 @benchmark_app.command("keyframes")
 def keyframes_command(
     dataset: Dataset,
-    work: Work = Path("benchmarks/work"),
+    work: Work = None,
     intervals: Annotated[
         str, typer.Option(help="Comma-separated keyframe intervals (frames) to try.")
     ] = "25",
@@ -254,6 +260,7 @@ def keyframes_command(
 ) -> None:
     """Random-clip throughput on the original keyframe spacing against short-GOP re-encoded copies."""
     from dudek_dali.bench.keyframe_study import keyframe_study
+    from dudek_dali.bench.output import default_work_dir
     from dudek_dali.bench.plot import plot_keyframes
     from dudek_dali.bench.tables import keyframes_table
 
@@ -269,7 +276,7 @@ def keyframes_command(
     chosen = _games(dataset, layout, resolution, games)
     try:
         result = keyframe_study(
-            dataset, chosen, spec, work=work, intervals=gops, half_fps=half_fps,
+            dataset, chosen, spec, work=work or default_work_dir(), intervals=gops, half_fps=half_fps,
             codec=None if codec == "auto" else codec, seconds=seconds, workers=workers,
             with_frames=with_frames, keep=keep, log=_log,
         )  # fmt: skip
