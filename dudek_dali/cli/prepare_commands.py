@@ -54,7 +54,9 @@ def prepare_command(
     console = Console(stderr=True)
 
     def report(path: Path, written: bool) -> None:
-        console.print(f"{'wrote' if written else 'kept'} {path}", markup=False, highlight=False)
+        console.print(
+            f"{'wrote' if written else 'kept'} {path}", markup=False, highlight=False, soft_wrap=True
+        )
 
     result = prepare_dataset(
         dataset, out, found.games, keyframe_interval=keyframe_interval, codec=chosen, crf=crf, on_video=report
@@ -67,4 +69,5 @@ def prepare_command(
         f"{disk} ({result.disk_ratio:.2f}x). Train with --dataset-path {out}",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )
