@@ -30,7 +30,10 @@ def _stamps(path) -> list[int]:
         return [read_frame_index(f.to_ndarray(format="rgb24")) for f in container.decode(video=0)]
 
 
-@pytest.mark.parametrize(("codec", "step", "interval"), [("vp9", 1, 24), ("vp9", 2, 12), ("h264", 1, 24)])
+@pytest.mark.parametrize(
+    ("codec", "step", "interval"),
+    [("vp9", 1, 24), ("vp9", 2, 12), pytest.param("h264", 1, 24, marks=pytest.mark.slow)],
+)
 def test_transcode_places_keyframes_and_keeps_frame_mapping(bas_root, tmp_path, codec, step, interval):  # noqa: F811
     source = labelled(games_of(bas_root))[0].videos[0]
     result = transcode_video(
