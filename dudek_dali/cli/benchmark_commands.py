@@ -47,6 +47,7 @@ KeepFrames = Annotated[
         "--keep-frames", help="Keep frame folders this benchmark extracted (existing ones are never removed)."
     ),
 ]
+TrainerLoaders = Annotated[str, typer.Option(help="Comma-separated loaders: dali-gpu, dali-cpu, frames.")]
 Work = Annotated[
     Path | None,
     typer.Option(
@@ -67,6 +68,19 @@ def _spec(clip_frames: int, stride: int, size: str, batch_size: int, epoch_clips
         )  # fmt: skip
     except ValueError as err:
         raise UserError(str(err)) from None
+
+
+def _kinds(text: str, *, pyav: bool = True) -> tuple:
+    """The comma-separated loader names, checked (``pyav`` only where a study can use it)."""
+    from dudek_dali.bench.spec import check_loader_kinds
+
+    try:
+        kinds = check_loader_kinds([k.strip() for k in text.split(",") if k.strip()])
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    if "pyav" in kinds and not pyav:
+        raise UserError("this study measures dali-gpu, dali-cpu and frames only (the trainer's loaders)")
+    return kinds
 
 
 def _games(dataset: Path, layout: LayoutOption, resolution: ResolutionOption, count: int) -> list:
@@ -125,13 +139,9 @@ def loaders_command(
     """DALI (GPU, CPU), frame folders and a PyAV floor on the same games and clips, one table."""
     from dudek_dali.bench.loaders import compare_loaders
     from dudek_dali.bench.plot import plot_loaders
-    from dudek_dali.bench.spec import check_loader_kinds
     from dudek_dali.bench.tables import loaders_table
 
-    try:
-        kinds = check_loader_kinds([k.strip() for k in loaders.split(",") if k.strip()])
-    except ValueError as err:
-        raise UserError(str(err)) from None
+    kinds = _kinds(loaders)
     spec = _spec(clip_frames, stride, size, batch_size, epoch_clips, augment)
     chosen = _games(dataset, layout, resolution, games)
     result = compare_loaders(
@@ -146,9 +156,7 @@ def scaling_command(
     work: Work = None,
     sizes: Annotated[str, typer.Option(help="Comma-separated dataset sizes in games.")] = "10,30,100",
     minutes: Annotated[float, typer.Option(min=0.05, help="Footage per synthetic game, in minutes.")] = 0.2,
-    loaders: Annotated[str, typer.Option(help="Comma-separated loaders: dali-gpu, dali-cpu, frames.")] = (
-        "dali-gpu,dali-cpu,frames"
-    ),
+    loaders: TrainerLoaders = "dali-gpu,dali-cpu,frames",
     clip_frames: ClipFrames = 80,
     stride: Stride = 2,
     size: Size = "224x224",
@@ -163,16 +171,13 @@ def scaling_command(
     from dudek_dali.bench.output import default_work_dir
     from dudek_dali.bench.plot import plot_scaling
     from dudek_dali.bench.scaling import scaling_study
-    from dudek_dali.bench.spec import check_loader_kinds
     from dudek_dali.bench.tables import scaling_table
 
+    kinds = _kinds(loaders, pyav=False)
     try:
         counts = [int(s) for s in sizes.split(",") if s.strip()]
-        kinds = check_loader_kinds([k.strip() for k in loaders.split(",") if k.strip()])
-        if "pyav" in kinds:
-            raise ValueError("the scaling study measures dali-gpu, dali-cpu and frames only")
-    except ValueError as err:
-        raise UserError(str(err)) from None
+    except ValueError:
+        raise UserError(f"--sizes must be comma-separated game counts, got {sizes!r}") from None
     spec = _spec(clip_frames, stride, size, batch_size, epoch_clips, True)
     try:
         result = scaling_study(
@@ -199,23 +204,18 @@ def training_command(
     clip_frames: ClipFrames = 80,
     size: Size = "224x224",
     batch_size: BatchSize = 4,
-    loaders: Annotated[str, typer.Option(help="Comma-separated loaders: dali-gpu, dali-cpu, frames.")] = (
-        "dali-gpu,dali-cpu,frames"
-    ),
+    loaders: TrainerLoaders = "dali-gpu,dali-cpu,frames",
     workers: Workers = None,
     keep_frames: KeepFrames = False,
     json_out: Json = None,
 ) -> None:
     """Steps/s and data-wait fraction of a short train-challenge run with each loader."""
-    from dudek_dali.bench.spec import check_loader_kinds
     from dudek_dali.bench.tables import training_table
     from dudek_dali.bench.training import TrainingSpec, training_study
     from dudek_dali.frames import parse_size
 
+    kinds = _kinds(loaders, pyav=False)
     try:
-        kinds = check_loader_kinds([k.strip() for k in loaders.split(",") if k.strip()])
-        if "pyav" in kinds:
-            raise ValueError("the trainer reads dali-gpu, dali-cpu or frames, not pyav")
         width, height = parse_size(size)
         spec = TrainingSpec(
             model=model, clip_frames=clip_frames, size=(height, width), batch_size=batch_size,
