@@ -232,8 +232,13 @@ def keyframes_command(
     dataset: Dataset,
     work: Work = None,
     intervals: Annotated[
-        str, typer.Option(help="Comma-separated keyframe intervals (frames) to try.")
-    ] = "25",
+        str,
+        typer.Option(
+            help="Comma-separated keyframe intervals (frames) to try. 24 is the window step of 80-frame "
+            "clips "
+            "with overlap 68 at stride 2: every training clip then starts on a keyframe."
+        ),
+    ] = "24,25",
     half_fps: Annotated[
         bool,
         typer.Option("--half-fps/--no-half-fps", help="Also try a copy keeping every 2nd frame (12.5 fps)."),
@@ -247,6 +252,7 @@ def keyframes_command(
     size: Size = "224x224",
     batch_size: BatchSize = 4,
     epoch_clips: EpochClips = 6000,
+    augment: Augment = True,
     workers: Workers = None,
     with_frames: Annotated[
         bool,
@@ -272,7 +278,7 @@ def keyframes_command(
             raise ValueError(f"intervals must be positive frame counts, got {intervals!r}")
     except ValueError as err:
         raise UserError(str(err)) from None
-    spec = _spec(clip_frames, 2, size, batch_size, epoch_clips, True)
+    spec = _spec(clip_frames, 2, size, batch_size, epoch_clips, augment)
     chosen = _games(dataset, layout, resolution, games)
     try:
         result = keyframe_study(
