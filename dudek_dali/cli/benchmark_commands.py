@@ -235,8 +235,7 @@ def keyframes_command(
         str,
         typer.Option(
             help="Comma-separated keyframe intervals (frames) to try. 24 is the window step of 80-frame "
-            "clips "
-            "with overlap 68 at stride 2: every training clip then starts on a keyframe."
+            "clips with overlap 68 at stride 2: every training clip then starts on a keyframe."
         ),
     ] = "24,25",
     half_fps: Annotated[
