@@ -1,7 +1,7 @@
 """Re-encoded copies of a dataset's videos with short keyframe intervals (``dudek prepare``).
 
 DALI seeks back to the previous keyframe for every random clip; with SoccerNet's ~10 s GOPs a
-training clip decodes about 3.4 video frames per delivered frame (``dudek benchmark keyframes``).
+training clip decodes about 3.6 video frames per delivered frame (``dudek benchmark keyframes``).
 A copy with a keyframe every second decodes far fewer, for a few times the video's disk, which
 is still a fraction of the frame folders' disk. See :mod:`.dataset` and :mod:`.transcode`.
 """
