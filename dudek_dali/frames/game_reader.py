@@ -32,7 +32,7 @@ from dudek_dali.pipelines.augment_params import ClipAugment
 from dudek_dali.pipelines.batch import ClipBatch
 from dudek_dali.pipelines.game_reader import GameReaderConfig
 from dudek_dali.pipelines.sampling import VideoSource, video_sources
-from dudek_dali.pipelines.targets_batch import batch_targets
+from dudek_dali.pipelines.targets_batch import window_batch
 from dudek_dali.pipelines.windows import Window, assemble_windows, sampled_count, window_count
 
 _IDENTITY = ClipAugment()
@@ -119,24 +119,4 @@ class FrameGameReader:
         return augment_clip(frames, _IDENTITY, size=self.size), chunk
 
     def _batch(self, video: int, windows: list[Window]) -> ClipBatch:
-        source = self.sources[video]
-        numbers = np.stack([w.frame_numbers for w in windows])
-        flipped = np.zeros(len(windows), dtype=bool)
-        classes, displacement = batch_targets(
-            self.encoder, [source.events] * len(windows), numbers, stride=self.config.stride, flipped=flipped
-        )
-        frames = torch.stack([w.frames for w in windows])
-
-        def tensor(array: np.ndarray) -> torch.Tensor:
-            return torch.from_numpy(array).to(frames.device)
-
-        return ClipBatch(
-            frames=frames,
-            classes=tensor(classes),
-            displacement=tensor(displacement),
-            frame_numbers=tensor(numbers),
-            flipped=tensor(flipped),
-            videos=(source.path,) * len(windows),
-            games=(source.game,) * len(windows),
-            clip_ids=tensor(np.array([w.index for w in windows], dtype=np.int64)),
-        )
+        return window_batch(self.encoder, self.sources[video], windows, stride=self.config.stride)

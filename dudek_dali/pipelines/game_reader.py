@@ -23,7 +23,7 @@ from dudek_dali.pipelines.decode_errors import decode_error
 from dudek_dali.pipelines.graph import READER, GraphSpec, build_pipeline
 from dudek_dali.pipelines.links import VideoLinks
 from dudek_dali.pipelines.sampling import VideoSource, check_window, video_sources
-from dudek_dali.pipelines.targets_batch import batch_targets
+from dudek_dali.pipelines.targets_batch import window_batch
 from dudek_dali.pipelines.torch_output import to_numpy, to_torch
 from dudek_dali.pipelines.validation import Device, check_device, validate_videos
 from dudek_dali.pipelines.windows import Window, assemble_windows, sampled_count, window_count
@@ -135,26 +135,4 @@ class GameReader:
                     yield frames[i], numbers[i]
 
     def _batch(self, video: int, windows: list[Window]) -> ClipBatch:
-        import torch
-
-        source = self.sources[video]
-        numbers = np.stack([w.frame_numbers for w in windows])
-        flipped = np.zeros(len(windows), dtype=bool)
-        classes, displacement = batch_targets(
-            self.encoder, [source.events] * len(windows), numbers, stride=self.config.stride, flipped=flipped
-        )
-        frames = torch.stack([w.frames for w in windows])
-
-        def tensor(array: np.ndarray) -> torch.Tensor:
-            return torch.from_numpy(array).to(frames.device)
-
-        return ClipBatch(
-            frames=frames,
-            classes=tensor(classes),
-            displacement=tensor(displacement),
-            frame_numbers=tensor(numbers),
-            flipped=tensor(flipped),
-            videos=(source.path,) * len(windows),
-            games=(source.game,) * len(windows),
-            clip_ids=tensor(np.array([w.index for w in windows], dtype=np.int64)),
-        )
+        return window_batch(self.encoder, self.sources[video], windows, stride=self.config.stride)
