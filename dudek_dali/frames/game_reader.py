@@ -12,7 +12,6 @@ decodes); memory stays bounded at ``prefetch`` chunks.
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -29,16 +28,14 @@ from dudek_dali.frames.augment import augment_clip
 from dudek_dali.frames.dataset import read_frames
 from dudek_dali.frames.folders import FrameFolder, open_frame_folder
 from dudek_dali.pipelines.augment_params import ClipAugment
-from dudek_dali.pipelines.batch import ClipBatch
 from dudek_dali.pipelines.game_reader import GameReaderConfig
 from dudek_dali.pipelines.sampling import VideoSource, video_sources
-from dudek_dali.pipelines.targets_batch import window_batch
-from dudek_dali.pipelines.windows import Window, assemble_windows, sampled_count, window_count
+from dudek_dali.pipelines.windowed_reader import WindowedReader
 
 _IDENTITY = ClipAugment()
 
 
-class FrameGameReader:
+class FrameGameReader(WindowedReader):
     """Iterates :class:`ClipBatch` es of consecutive windows over a game's frame folders, in order."""
 
     def __init__(
@@ -73,30 +70,6 @@ class FrameGameReader:
             self.sources.append(replace(source, num_frames=num_frames))
         self.encoder = TargetEncoder(label_set or game.label_set, displacement)
 
-    def num_windows(self, video: int) -> int:
-        c = self.config
-        num_sampled = sampled_count(self.sources[video].num_frames, c.stride)
-        return window_count(num_sampled, clip_frames=c.clip_frames, overlap=c.overlap)
-
-    def __len__(self) -> int:
-        """Batches over the whole game."""
-        return sum(math.ceil(self.num_windows(v) / self.config.batch_size) for v in range(len(self.sources)))
-
-    def __iter__(self) -> Iterator[ClipBatch]:
-        for video in range(len(self.sources)):
-            yield from self._video_batches(video)
-
-    def _video_batches(self, video: int) -> Iterator[ClipBatch]:
-        c = self.config
-        batch: list[Window] = []
-        for window in assemble_windows(self._chunks(video), clip_frames=c.clip_frames, overlap=c.overlap):
-            batch.append(window)
-            if len(batch) == c.batch_size:
-                yield self._batch(video, batch)
-                batch = []
-        if batch:
-            yield self._batch(video, batch)
-
     def _chunks(self, video: int) -> Iterator[tuple[torch.Tensor, np.ndarray]]:
         """(normalised frames (n, C, H, W) on the device, frame numbers (n,)) in video order."""
         numbers = np.arange(0, self.sources[video].num_frames, self.config.stride, dtype=np.int64)
@@ -117,6 +90,3 @@ class FrameGameReader:
     def _normalised(self, future, chunk: np.ndarray) -> tuple[torch.Tensor, np.ndarray]:
         frames = future.result().to(self.device, non_blocking=True)
         return augment_clip(frames, _IDENTITY, size=self.size), chunk
-
-    def _batch(self, video: int, windows: list[Window]) -> ClipBatch:
-        return window_batch(self.encoder, self.sources[video], windows, stride=self.config.stride)

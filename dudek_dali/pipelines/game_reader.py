@@ -8,7 +8,6 @@ them. No augmentation. Labelled games also get their targets (for a validation l
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -17,16 +16,14 @@ import numpy as np
 from dudek_dali.data.games import Game
 from dudek_dali.data.labels import LabelSet
 from dudek_dali.data.targets import TargetEncoder
-from dudek_dali.pipelines.batch import ClipBatch
 from dudek_dali.pipelines.clip_loader import cuda_device_id, output_size
 from dudek_dali.pipelines.decode_errors import decode_error
 from dudek_dali.pipelines.graph import READER, GraphSpec, build_pipeline
 from dudek_dali.pipelines.links import VideoLinks
 from dudek_dali.pipelines.sampling import VideoSource, check_window, video_sources
-from dudek_dali.pipelines.targets_batch import window_batch
 from dudek_dali.pipelines.torch_output import to_numpy, to_torch
 from dudek_dali.pipelines.validation import Device, check_device, validate_videos
-from dudek_dali.pipelines.windows import Window, assemble_windows, sampled_count, window_count
+from dudek_dali.pipelines.windowed_reader import WindowedReader
 
 
 @dataclass(frozen=True)
@@ -44,7 +41,7 @@ class GameReaderConfig:
             raise ValueError("batch_size, chunk_frames and chunks_per_run must be >= 1")
 
 
-class GameReader:
+class GameReader(WindowedReader):
     """Iterates :class:`ClipBatch` es of consecutive windows over a game's videos, in order.
 
     A batch never mixes videos (a broadcast game's halves come one after the other);
@@ -83,32 +80,6 @@ class GameReader:
         )
         self.encoder = TargetEncoder(label_set or game.label_set, displacement)
 
-    def num_windows(self, video: int) -> int:
-        """Windows of one video, from its checked frame count."""
-        c = self.config
-        num_sampled = sampled_count(self.sources[video].num_frames, c.stride)
-        return window_count(num_sampled, clip_frames=c.clip_frames, overlap=c.overlap)
-
-    def __len__(self) -> int:
-        """Batches over the whole game."""
-        return sum(math.ceil(self.num_windows(v) / self.config.batch_size) for v in range(len(self.sources)))
-
-    def __iter__(self) -> Iterator[ClipBatch]:
-        for video in range(len(self.sources)):
-            yield from self._video_batches(video)
-
-    def _video_batches(self, video: int) -> Iterator[ClipBatch]:
-        c = self.config
-        windows = assemble_windows(self._chunks(video), clip_frames=c.clip_frames, overlap=c.overlap)
-        batch: list[Window] = []
-        for window in windows:
-            batch.append(window)
-            if len(batch) == c.batch_size:
-                yield self._batch(video, batch)
-                batch = []
-        if batch:
-            yield self._batch(video, batch)
-
     def _chunks(self, video: int) -> Iterator[tuple[object, np.ndarray]]:
         """(frames (n, C, H, W), frame numbers (n,)) of consecutive chunks of one video."""
         source = self.sources[video]
@@ -133,6 +104,3 @@ class GameReader:
                 frames, numbers = to_torch(frames, device_id=self.device_id), to_numpy(numbers)
                 for i in range(min(per_run, total - first)):  # the rest repeats the last chunk
                     yield frames[i], numbers[i]
-
-    def _batch(self, video: int, windows: list[Window]) -> ClipBatch:
-        return window_batch(self.encoder, self.sources[video], windows, stride=self.config.stride)
