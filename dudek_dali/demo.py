@@ -143,7 +143,7 @@ def run_demo(
 
     submission = create_submission(
         dataset,
-        checkpoint,
+        model,
         output=workdir / "submission.zip",
         overlap=model.clip_frames // 2,
         batch_size=config.batch_size,

@@ -68,7 +68,7 @@ class SubmissionSummary:
 
 def create_submission(
     dataset: Path | str,
-    checkpoint: Path | str,
+    checkpoint: Path | str | TrainedModel,
     *,
     output: Path | str = "submission.zip",
     layout: Layout = "bas",
@@ -83,9 +83,13 @@ def create_submission(
 ) -> SubmissionSummary:
     """Predict every game of ``dataset`` (or the given ``games``) and write the submission zip.
 
-    ``overlap`` defaults to 85% of the clip (the seed's 68 of 80).
+    ``checkpoint`` is a checkpoint file or a model already restored from one (so a caller that
+    evaluated it first does not read it twice). ``overlap`` defaults to 85% of the clip (the
+    seed's 68 of 80).
     """
-    model = load_trained_model(checkpoint, device=device)
+    model = (
+        checkpoint if isinstance(checkpoint, TrainedModel) else load_trained_model(checkpoint, device=device)
+    )
     if games is None:
         found = discover_games(dataset, layout=layout, resolution=resolution)
         found.raise_for_problems()
