@@ -228,8 +228,12 @@ def test_signature_lies_on_its_teams_side_and_a_flip_moves_it(team):
 def test_signature_peaks_at_its_frame_and_shows_only_nearby():
     event = PlannedEvent(half=1, frame=30, label="PASS", team=Team.LEFT, visibility="visible")
     on, off = _render([event]), _render([])
-    strength = {d: np.abs(on.frame(30 + d).astype(int) - off.frame(30 + d)).sum() for d in range(-5, 6)}
-    assert strength[-5] == strength[-4] == strength[4] == strength[5] == 0
+    reach = SIGNATURE_HALF_LIFE + 2
+    strength = {
+        d: np.abs(on.frame(30 + d).astype(int) - off.frame(30 + d)).sum() for d in range(-reach, reach + 1)
+    }
+    outside = SIGNATURE_HALF_LIFE + 1
+    assert strength[-reach] == strength[-outside] == strength[outside] == strength[reach] == 0
     for d in range(0, SIGNATURE_HALF_LIFE):
         assert strength[d] > strength[d + 1] > 0
         assert strength[-d] > strength[-d - 1] > 0

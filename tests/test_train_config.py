@@ -89,3 +89,22 @@ def test_video_source_flags() -> None:
     assert config_from_options("train", {**base, "decode_on_cpu": False}).video_source == "auto"
     with pytest.raises(UserError, match="only one of"):
         config_from_options("train", {**base, "frames": True})
+
+
+def test_color_jitter_and_dropout_reach_the_loader_and_the_model() -> None:
+    from dudek_dali.data.labels import BAS
+    from dudek_dali.train.data import training_augment
+    from dudek_dali.train.setup import model_config_for
+
+    off = training_augment(TrainConfig.for_command("train", dataset_path="d", color_jitter_proba=0.0))
+    on = training_augment(TrainConfig.for_command("train", dataset_path="d", color_jitter_proba=0.6))
+    colour = ("hue_proba", "saturation_proba", "brightness_proba", "contrast_proba")
+    assert all(getattr(off, name) == 0.0 for name in colour)
+    assert all(getattr(on, name) == 0.6 for name in colour)
+    assert on.flip_proba == off.flip_proba == 0.1  # the other augmentations keep their own options
+    model = model_config_for(TrainConfig.for_command("train", dataset_path="d", tdeed_arch_dropout=0.2), BAS)
+    assert model.dropout == 0.2
+    with pytest.raises(ValueError, match="color_jitter_proba must be a probability"):
+        TrainConfig.for_command("train", dataset_path="d", color_jitter_proba=1.2)
+    with pytest.raises(ValueError, match=r"tdeed_arch_dropout must be in \[0, 1\)"):
+        TrainConfig.for_command("train", dataset_path="d", tdeed_arch_dropout=1.0)

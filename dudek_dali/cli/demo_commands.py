@@ -7,6 +7,9 @@ from pathlib import Path
 import typer
 
 from dudek_dali.cli._app import app
+from dudek_dali.demo import DemoConfig
+
+_DEFAULTS = DemoConfig()
 
 
 @app.command()
@@ -17,8 +20,8 @@ def demo(
         "--decode-on-gpu/--decode-on-cpu",
         help="Decode with NVDEC on the GPU, or with DALI on the CPU. Default: GPU if present.",
     ),
-    epochs: int = typer.Option(8, help="Training epochs (each of --clips-per-epoch clips)."),
-    clips_per_epoch: int = typer.Option(96, help="Training clips per epoch."),
+    epochs: int = typer.Option(_DEFAULTS.epochs, help="Training epochs (each of --clips-per-epoch clips)."),
+    clips_per_epoch: int = typer.Option(_DEFAULTS.clips_per_epoch, help="Training clips per epoch."),
     seed: int = typer.Option(0, help="Seed of the synthetic dataset and of training."),
 ) -> None:
     """Synthesise a small SN-BAS-2025, train T-DEED through DALI, evaluate the test games, write the zips.
@@ -29,7 +32,7 @@ def demo(
     from rich.console import Console
 
     from dudek_dali.cli.demo_report import demo_summary
-    from dudek_dali.demo import DemoConfig, run_demo
+    from dudek_dali.demo import run_demo
 
     cuda = torch.cuda.is_available()
     on_gpu = decode_on_gpu if decode_on_gpu is not None else cuda

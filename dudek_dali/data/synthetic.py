@@ -52,7 +52,7 @@ __all__ = [
 MANIFEST = ".dudek-synth.json"
 _MANIFEST_FORMAT = 1
 # Bump whenever the same config would give other labels or pixels, so old datasets are not reused.
-GENERATOR_VERSION = 2  # 2: a colour per class, team bar, bigger signatures
+GENERATOR_VERSION = 3  # 2: a colour per class, team bar; 3: dark backdrop, 0.4 high, +-6 frames
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,13 @@
 Everything costly is precomputed once per video (a pitch texture wider than the frame, a
 small bank of noise images), so a frame is one slice-and-add plus a few small patches.
 
-An event at frame ``f`` shows its class's signature on frames ``f-3 .. f+3`` with opacity
-``1 - |d| / 4`` (1 at ``f``), so the exact frame stays recognisable when only every second
-frame is sampled. The signature lies in the left half of the frame for team left and in the
-right half for team right (centred for "not applicable"), far enough from the middle that a
-random crop of 0.9 never moves it across: a horizontal flip really swaps the team. It is
-drawn in screen coordinates (it does not pan with the pitch) so its side never changes.
+An event at frame ``f`` shows its class's signature on frames ``f-6 .. f+6`` with opacity
+``1 - |d| / 7`` (1 at ``f``): with every second frame sampled that is +-3 clip frames, most of
+the +-4 frames the targets label, and the opacity ramp marks the exact frame. The signature
+lies in the left half of the frame for team left and in the right half for team right
+(centred for "not applicable"), far enough from the middle that a random crop of 0.9 never
+moves it across: a horizontal flip really swaps the team. It is drawn in screen coordinates
+(it does not pan with the pitch) so its side never changes.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from dudek_dali.data.synthetic_plan import PlannedEvent
 from dudek_dali.data.synthetic_signatures import blend_signature
 from dudek_dali.data.synthetic_stamp import band_height, draw_frame_index
 
-SIGNATURE_HALF_LIFE = 3  # frames either side of the event frame that show the signature
-SIGNATURE_SIZE = 0.28  # of the frame height
+SIGNATURE_HALF_LIFE = 6  # frames either side of the event frame that show the signature
+SIGNATURE_SIZE = 0.4  # of the frame height
 SIDE_MARGIN = 0.12  # of the width: keep signatures inside a 0.9 random crop
 MIDDLE_GAP = 0.08  # of the width: signatures stay this far from the halfway line of the frame
 PAN_RANGE = 0.3  # of the width: how far the camera pans across the pitch texture

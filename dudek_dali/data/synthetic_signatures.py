@@ -2,11 +2,12 @@
 
 Identity is carried by the *shape* and by a colour of its own: training applies hue jitter of
 up to +-0.2 to a quarter of the clips, so colour alone would not always separate classes.
-The team is drawn twice: the signature sits in the team's half of the frame, and a white bar
-marks the signature's edge on the team's side. A horizontal flip mirrors both, so it swaps
-the team, and the bar lets a translation-invariant network tell the team locally.
-Shapes are boolean masks on a square grid, drawn big (about a fifth of the frame height) so
-they survive 398x224 -> 224x224 resizing, random crops and lossy coding.
+The shape is drawn on a dark square backdrop, so every colour (green ones too) stands out from
+the pitch. The team is drawn twice: the signature sits in the team's half of the frame, and a
+white bar marks the backdrop's edge on the team's side. A horizontal flip mirrors both, so it
+swaps the team, and the bar lets a translation-invariant network tell the team locally.
+Shapes are boolean masks on a square grid, drawn big so they survive 398x224 -> 112x112
+resizing, random crops and lossy coding.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def _palette(n: int) -> tuple[tuple[int, int, int], ...]:
 
 SIGNATURE_COLOURS: tuple[tuple[int, int, int], ...] = _palette(17)
 TEAM_MARK = (255, 255, 255)  # a bar on the signature's edge that points to the team's side
+BACKDROP = (16, 16, 16)  # behind the shape: contrast with the grass whatever the class colour
 
 _Shape = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (y, x) in [-1, 1] -> mask
 
@@ -94,10 +96,11 @@ def blend_signature(
     ``side`` -1 / +1 adds the team bar on the left / right edge (0: none, "not applicable").
     """
     patch = frame[top : top + size, left : left + size]
+    _blend(patch, np.ones((size, size), dtype=bool), np.array(BACKDROP, np.float32), alpha)
     _blend(patch, signature_mask(class_index, size), signature_colour(class_index), alpha)
     if side:
         bar = np.zeros((size, size), dtype=bool)
-        width = max(2, size // 6)
+        width = max(2, size // 5)
         bar[:, :width] = True
         _blend(patch, bar if side < 0 else bar[:, ::-1], np.array(TEAM_MARK, np.float32), alpha)
 

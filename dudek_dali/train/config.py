@@ -119,6 +119,11 @@ class TrainConfig:
     flip_proba: float = _option(0.1, "Probability of a horizontal flip (swaps left and right teams).")
     camera_move_proba: float = _option(0.1, "Probability of a smooth simulated camera movement per clip.")
     crop_proba: float = _option(0.1, "Probability of a random crop (resized back) per clip.")
+    color_jitter_proba: float = _option(
+        0.25,
+        "Probability of each colour jitter (hue +-0.2 of the colour circle, saturation, brightness, "
+        "contrast 0.7-1.2), drawn independently per clip.",
+    )
     even_choice_proba: float = _option(
         0.0, "Probability of drawing a class uniformly, then a clip containing it (oversamples rare classes)."
     )
@@ -150,6 +155,7 @@ class TrainConfig:
     tdeed_arch_n_layers: int = _option(2, "Levels of the SGP encoder-decoder.")
     tdeed_arch_sgp_ks: int = _option(5, "Kernel size of the SGP layers (odd).")
     tdeed_arch_sgp_k: int = _option(4, "SGP k: ratio of the long to the short branch window.")
+    tdeed_arch_dropout: float = _option(0.5, "Dropout before the class head (0 <= p < 1).")
     pretrained: bool = _option(
         True, "Start the backbone from timm's ImageNet weights (downloaded from the hub).", style="switch"
     )
@@ -309,7 +315,7 @@ def _check_config(c: TrainConfig) -> None:
         raise ValueError(
             f"overlap must be in 0..clip_frames_count-1 ({c.clip_frames_count - 1}), got {c.overlap}"
         )
-    for name in ("flip_proba", "camera_move_proba", "crop_proba", "even_choice_proba"):
+    for name in ("flip_proba", "camera_move_proba", "crop_proba", "color_jitter_proba", "even_choice_proba"):
         if not 0.0 <= getattr(c, name) <= 1.0:
             raise ValueError(f"{name} must be a probability in [0, 1], got {getattr(c, name)}")
     if c.gaussian_blur_kernel_size not in (0, BLUR_WINDOW):
@@ -317,6 +323,8 @@ def _check_config(c: TrainConfig) -> None:
             f"gaussian_blur_kernel_size must be {BLUR_WINDOW} (the loaders blur with a fixed "
             f"{BLUR_WINDOW}x{BLUR_WINDOW} window) or 0 to turn blur off, got {c.gaussian_blur_kernel_size}"
         )
+    if not 0.0 <= c.tdeed_arch_dropout < 1.0:
+        raise ValueError(f"tdeed_arch_dropout must be in [0, 1), got {c.tdeed_arch_dropout}")
     if len(c.input_size) != 2 or min(c.input_size) < 32:
         raise ValueError(f"input_size must be HxW with both sides >= 32, got {c.input_size}")
     if c.warm_up_epochs > c.nr_epochs:

@@ -99,16 +99,7 @@ def create_loader(
     random subset of the validation windows, the same subset every epoch (the trainer always
     reads validation epoch 0), so validation losses of different epochs compare like for like.
     """
-    from dudek_dali.pipelines import AugmentConfig
-
-    augment = AugmentConfig.off()
-    if training:
-        augment = AugmentConfig(
-            flip_proba=config.flip_proba,
-            crop_proba=config.crop_proba,
-            camera_proba=config.camera_move_proba,
-            **({} if config.gaussian_blur_kernel_size else {"blur_proba": 0.0}),
-        )
+    augment = training_augment(config) if training else _augment_off()
     epoch_size = config.enforce_train_epoch_size if training else config.enforce_val_epoch_size
     options = dict(
         clip_frames=config.clip_frames_count,
@@ -142,3 +133,29 @@ def create_loader(
         num_threads=config.num_threads,
         **options,
     )
+
+
+def training_augment(config: TrainConfig) -> Any:
+    """The :class:`~dudek_dali.pipelines.AugmentConfig` of training clips under ``config``.
+
+    ``color_jitter_proba`` applies to each of hue, saturation, brightness and contrast; the
+    ranges are the seed's.
+    """
+    from dudek_dali.pipelines import AugmentConfig
+
+    return AugmentConfig(
+        flip_proba=config.flip_proba,
+        crop_proba=config.crop_proba,
+        camera_proba=config.camera_move_proba,
+        hue_proba=config.color_jitter_proba,
+        saturation_proba=config.color_jitter_proba,
+        brightness_proba=config.color_jitter_proba,
+        contrast_proba=config.color_jitter_proba,
+        **({} if config.gaussian_blur_kernel_size else {"blur_proba": 0.0}),
+    )
+
+
+def _augment_off() -> Any:
+    from dudek_dali.pipelines import AugmentConfig
+
+    return AugmentConfig.off()

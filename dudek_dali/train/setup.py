@@ -148,6 +148,7 @@ def model_config_for(config: TrainConfig, label_set: LabelSet) -> TDeedConfig:
         n_layers=config.tdeed_arch_n_layers,
         sgp_ks=config.tdeed_arch_sgp_ks,
         sgp_k=config.tdeed_arch_sgp_k,
+        dropout=config.tdeed_arch_dropout,
         pretrained=config.pretrained and config.resume is None,
     )
 
