@@ -1,28 +1,36 @@
-"""A shortened ``dudek demo`` end to end: every artefact exists, the submission is valid, and the
-test score it reports is the one ``dudek evaluate`` computes from the zip it wrote."""
+"""A shortened ``dudek demo`` end to end: every artefact exists, the submission is valid, the test
+score it reports is the one ``dudek evaluate`` computes from the zip it wrote, and it beats chance.
+
+Shortened = half-minute games and 720 training clips instead of 2000 (about 2.5 minutes on two
+CPU cores). Batches of 4 give it twice the optimizer steps of the demo's 8, which is what lifts it
+clearly off chance this early (measured: team-mAP@1 0.17 with batches of 4, 0.09 with 8, against
+0.05-0.08 for random scores on the same games).
+"""
 
 import json
 
 import pytest
+from chance import chance_team_map
 from cli_runner import dudek
 
+from dudek_dali.data.games import discover_games
+from dudek_dali.data.splits import official_split
 from dudek_dali.demo import DemoConfig, run_demo
 from dudek_dali.spotting import validate_submission
 
-TINY = DemoConfig(
-    minutes=0.3,
-    clip_frames=16,
-    input_size=(64, 64),
-    epochs=2,
-    clips_per_epoch=8,
-    start_eval_epoch=0,
+SHORT = DemoConfig(
+    minutes=0.5,
+    epochs=3,
+    clips_per_epoch=240,
+    batch_size=4,
+    start_eval_epoch=2,
     progress=False,
 )
 
 
 @pytest.mark.slow
-def test_shortened_demo_writes_valid_zips_and_a_consistent_score(tmp_path):
-    result = run_demo(tmp_path / "demo dir", config=TINY)
+def test_shortened_demo_learns_and_writes_valid_zips_with_a_consistent_score(tmp_path):
+    result = run_demo(tmp_path / "demo dir", config=SHORT)
     assert result.checkpoint.is_file() and any(result.log_dir.glob("events.out.tfevents.*"))
     assert all(p.is_file() and p.stat().st_size > 0 for p in result.plots)
     assert validate_submission(result.submission) == []
@@ -38,3 +46,8 @@ def test_shortened_demo_writes_valid_zips_and_a_consistent_score(tmp_path):
 
     challenge = dudek("validate-submission", result.submission, "--split", "challenge")
     assert challenge.returncode == 0, challenge.stdout + challenge.stderr
+
+    # Above chance: random per-frame scores through the same post-processing, on the same games.
+    test_games = official_split(discover_games(result.dataset).games, "test")
+    chance = max(chance_team_map(test_games, seed=seed) for seed in range(5))
+    assert result.team_map_at1 > 1.5 * chance, (result.team_map_at1, chance)
