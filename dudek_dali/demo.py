@@ -17,6 +17,7 @@ from dudek_dali.data.games import Game, discover_games
 from dudek_dali.data.splits import official_split
 from dudek_dali.data.synthetic import SynthConfig, synthesize_dataset
 from dudek_dali.errors import DatasetError
+from dudek_dali.train.config import TemporalShift
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class DemoConfig:
     clip_frames: int = 32
     stride: int = 2
     input_size: tuple[int, int] = (64, 64)
-    temporal_shift_mode: Literal["gsf", "gsm", "none"] = "none"
+    temporal_shift_mode: TemporalShift = "none"
     dropout: float = 0.5
     epochs: int = 4
     clips_per_epoch: int = 500

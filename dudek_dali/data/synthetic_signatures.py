@@ -96,16 +96,22 @@ def blend_signature(
     ``side`` -1 / +1 adds the team bar on the left / right edge (0: none, "not applicable").
     """
     patch = frame[top : top + size, left : left + size]
-    _blend(patch, np.ones((size, size), dtype=bool), np.array(BACKDROP, np.float32), alpha)
+    _blend_all(patch, BACKDROP, alpha)
     _blend(patch, signature_mask(class_index, size), signature_colour(class_index), alpha)
     if side:
-        bar = np.zeros((size, size), dtype=bool)
         width = max(2, size // 5)
-        bar[:, :width] = True
-        _blend(patch, bar if side < 0 else bar[:, ::-1], np.array(TEAM_MARK, np.float32), alpha)
+        _blend_all(patch[:, :width] if side < 0 else patch[:, size - width : size], TEAM_MARK, alpha)
 
 
 def _blend(patch: np.ndarray, mask: np.ndarray, colour: np.ndarray, alpha: float) -> None:
     mask = mask[: patch.shape[0], : patch.shape[1]]
-    mixed = patch[mask] * (1.0 - alpha) + colour * alpha
-    patch[mask] = np.clip(mixed + 0.5, 0, 255).astype(np.uint8)
+    patch[mask] = _mix(patch[mask], colour, alpha)
+
+
+def _blend_all(region: np.ndarray, colour: tuple[int, int, int], alpha: float) -> None:
+    """Blend a whole rectangle (a view into the frame): no mask to build or index with."""
+    region[...] = _mix(region, np.array(colour, np.float32), alpha)
+
+
+def _mix(pixels: np.ndarray, colour: np.ndarray, alpha: float) -> np.ndarray:
+    return np.clip(pixels * (1.0 - alpha) + colour * alpha + 0.5, 0, 255).astype(np.uint8)

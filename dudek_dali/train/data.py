@@ -99,7 +99,9 @@ def create_loader(
     random subset of the validation windows, the same subset every epoch (the trainer always
     reads validation epoch 0), so validation losses of different epochs compare like for like.
     """
-    augment = training_augment(config) if training else _augment_off()
+    from dudek_dali.pipelines import AugmentConfig
+
+    augment = training_augment(config) if training else AugmentConfig.off()
     epoch_size = config.enforce_train_epoch_size if training else config.enforce_val_epoch_size
     options = dict(
         clip_frames=config.clip_frames_count,
@@ -153,9 +155,3 @@ def training_augment(config: TrainConfig) -> Any:
         contrast_proba=config.color_jitter_proba,
         **({} if config.gaussian_blur_kernel_size else {"blur_proba": 0.0}),
     )
-
-
-def _augment_off() -> Any:
-    from dudek_dali.pipelines import AugmentConfig
-
-    return AugmentConfig.off()
