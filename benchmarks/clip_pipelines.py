@@ -16,28 +16,27 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import time
 from pathlib import Path
 
 from dudek_dali.bench.throughput import clips_per_second as loader_clips_per_second
+from dudek_dali.clips import AugmentConfig, GameReaderConfig, SamplingConfig
 from dudek_dali.data.games import discover_games
 from dudek_dali.data.synthetic import SynthConfig, synthesize_dataset
-from dudek_dali.pipelines import AugmentConfig, GameReader, GameReaderConfig, create_clip_loader
+from dudek_dali.files import write_json
+from dudek_dali.pipelines import DaliGameReader, create_dali_loader
 
 
 def clips_per_second(games, device: str, clips: int, augment: AugmentConfig) -> float:
-    loader = create_clip_loader(
-        games, device=device, clip_frames=80, stride=2, overlap=68, augment=augment,
-        enforce_epoch_size=clips, batch_size=4, num_threads=os.cpu_count() or 2,
-    )  # fmt: skip
+    sampling = SamplingConfig(clip_frames=80, stride=2, overlap=68, augment=augment, epoch_size=clips)
+    loader = create_dali_loader(games, sampling, device=device, batch_size=4, num_threads=os.cpu_count() or 2)
     return loader_clips_per_second(loader)
 
 
 def game_reader_seconds(game, device: str, chunk_frames: int) -> float:
     config = GameReaderConfig(clip_frames=80, stride=2, overlap=68, batch_size=4, chunk_frames=chunk_frames)
-    reader = GameReader(game, device=device, config=config, num_threads=os.cpu_count() or 2)
+    reader = DaliGameReader(game, config, device=device, num_threads=os.cpu_count() or 2)
     start = time.perf_counter()
     windows = sum(len(batch) for batch in reader)
     assert windows == reader.num_windows(0)
@@ -46,10 +45,12 @@ def game_reader_seconds(game, device: str, chunk_frames: int) -> float:
 
 def per_window_seconds(game, device: str) -> float:
     """Every whole window of the game read as its own clip (seek + decode per window)."""
-    loader = create_clip_loader(
-        [game], device=device, clip_frames=80, stride=2, overlap=68, augment=AugmentConfig.off(),
-        shuffle=False, batch_size=4, num_threads=os.cpu_count() or 2,
-    )  # fmt: skip
+    sampling = SamplingConfig(
+        clip_frames=80, stride=2, overlap=68, augment=AugmentConfig.off(), shuffle=False
+    )
+    loader = create_dali_loader(
+        [game], sampling, device=device, batch_size=4, num_threads=os.cpu_count() or 2
+    )
     start = time.perf_counter()
     with loader:
         for _ in loader:
@@ -120,7 +121,7 @@ def main() -> None:
     for key, value in results.items():
         print(f"{key:34s} {value:.2f}" if isinstance(value, float) else f"{key:34s} {value}")
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+        write_json(args.json, results)
 
 
 if __name__ == "__main__":

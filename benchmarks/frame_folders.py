@@ -18,17 +18,18 @@ larger than real SoccerNet frames would give: read them as an upper bound.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import time
 from pathlib import Path
 
 from dudek_dali.bench.frame_prep import extraction
 from dudek_dali.bench.throughput import clips_per_second
+from dudek_dali.clips import AugmentConfig, SamplingConfig
 from dudek_dali.data.games import discover_games
 from dudek_dali.data.synthetic import SynthConfig, synthesize_dataset
+from dudek_dali.files import write_json
 from dudek_dali.frames import create_frame_loader, extract_frames
-from dudek_dali.pipelines import AugmentConfig, create_clip_loader
+from dudek_dali.pipelines import create_dali_loader
 
 
 def main() -> None:
@@ -55,23 +56,19 @@ def main() -> None:
     rerun = extract_frames(games, workers=cpus)
     assert rerun.extracted == [], "a second run must skip every finished video"
     results["resume_check_s"] = time.perf_counter() - start
-    loader_options = dict(
-        clip_frames=80, stride=2, overlap=68, enforce_epoch_size=args.clips, batch_size=4, seed=0
-    )
     for name, augment in (("augmented", AugmentConfig()), ("plain", AugmentConfig.off())):
-        loader = create_frame_loader(
-            games, device=args.device, num_workers=cpus, augment=augment, **loader_options
+        sampling = SamplingConfig(
+            clip_frames=80, stride=2, overlap=68, epoch_size=args.clips, augment=augment
         )
+        loader = create_frame_loader(games, sampling, device=args.device, batch_size=4, num_workers=cpus)
         results[f"frame_loader_clips_per_s_{name}"] = clips_per_second(loader)
         if args.with_dali and args.codec == "vp9":
-            with create_clip_loader(
-                games, device="cpu", num_threads=cpus, augment=augment, **loader_options
-            ) as dali:
+            with create_dali_loader(games, sampling, device="cpu", batch_size=4, num_threads=cpus) as dali:
                 results[f"dali_cpu_clips_per_s_{name}"] = clips_per_second(dali)
     for key, value in results.items():
         print(f"{key:44s} {value:.2f}" if isinstance(value, float) else f"{key:44s} {value}")
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+        write_json(args.json, results)
 
 
 if __name__ == "__main__":

@@ -33,13 +33,14 @@ from dudek_dali.bench.keyframe_study import keyframe_study
 from dudek_dali.bench.loaders import compare_loaders
 from dudek_dali.bench.machine import cuda_available, describe_machine
 from dudek_dali.bench.markdown import results_markdown
-from dudek_dali.bench.output import default_work_dir, write_json, write_text
+from dudek_dali.bench.output import default_work_dir
 from dudek_dali.bench.plot import plot_keyframes, plot_loaders, plot_scaling
 from dudek_dali.bench.scaling import scaling_study
 from dudek_dali.bench.spec import ClipSpec
 from dudek_dali.bench.training import TrainingSpec, training_study
 from dudek_dali.data.games import discover_games
 from dudek_dali.data.synthetic import SynthConfig, synthesize_dataset
+from dudek_dali.files import write_json, write_text
 
 HERE = Path(__file__).resolve().parent
 STUDIES = ("loaders", "scaling", "training", "keyframes", "postprocess", "model_forward", "clip_pipelines")

@@ -11,13 +11,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from dudek_dali.data.games import Game, discover_games
 from dudek_dali.data.splits import official_split
 from dudek_dali.data.synthetic import SynthConfig, synthesize_dataset
+from dudek_dali.devices import resolve_device
 from dudek_dali.errors import DatasetError
-from dudek_dali.train.config import TemporalShift
+from dudek_dali.model.config import TemporalShiftMode
+from dudek_dali.sources import SourceChoice, resolve_video_source
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class DemoConfig:
     clip_frames: int = 32
     stride: int = 2
     input_size: tuple[int, int] = (64, 64)
-    temporal_shift_mode: TemporalShift = "none"
+    temporal_shift_mode: TemporalShiftMode = "none"
     dropout: float = 0.5
     epochs: int = 4
     clips_per_epoch: int = 500
@@ -70,19 +71,26 @@ class DemoResult:
 def run_demo(
     workdir: Path | str,
     *,
-    decode: Literal["cpu", "gpu"] = "cpu",
-    device: str = "cpu",
+    source: SourceChoice = "auto",
+    device: str = "auto",
     config: DemoConfig | None = None,
 ) -> DemoResult:
-    """Run every step in ``workdir`` (reused: an existing synthetic dataset is not rewritten)."""
+    """Run every step in ``workdir`` (reused: an existing synthetic dataset is not rewritten).
+
+    ``source`` is where frames come from (``auto``: DALI on the GPU when CUDA is visible, else on
+    the CPU); ``device`` runs the model (``auto``: CUDA when visible).
+    """
+    from dudek_dali.model.trained import load_trained_model
     from dudek_dali.spotting.inference import evaluate_model
     from dudek_dali.spotting.plots import plot_per_class_ap, plot_timeline
     from dudek_dali.spotting.submission import write_submission
-    from dudek_dali.spotting.submit import create_submission, load_trained_model
+    from dudek_dali.spotting.submit import create_submission, inference_config
     from dudek_dali.train.api import train_model
     from dudek_dali.train.config import TrainConfig
 
     config = config or DemoConfig()
+    source = resolve_video_source(source)
+    torch_device = resolve_device(device)
     workdir = Path(workdir)
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
@@ -98,8 +106,8 @@ def run_demo(
         TrainConfig.for_command(
             "train",
             dataset_path=dataset,
-            video_source="dali-gpu" if decode == "gpu" else "dali-cpu",
-            device=device,
+            video_source=source,
+            device=str(torch_device),
             pretrained=False,
             features_model_name="regnety_002",
             temporal_shift_mode=config.temporal_shift_mode,
@@ -128,22 +136,13 @@ def run_demo(
     )
     seconds["train"] = _lap(clock, clock := time.perf_counter())
 
-    model = load_trained_model(checkpoint, device=device)
+    model = load_trained_model(checkpoint, device=torch_device)
     test_games = _split(games, "test")
-    predictions: dict = {}
-    scores = evaluate_model(
-        model.net,
-        test_games,
-        device=device,
-        decode_device=decode,
-        clip_frames=model.clip_frames,
-        overlap=model.clip_frames // 2,
-        stride=model.stride,
-        size=model.size,
-        batch_size=config.batch_size,
-        progress=config.progress,
-        predictions_out=predictions,
+    windows = inference_config(model, overlap=model.clip_frames // 2, batch_size=config.batch_size)
+    evaluation = evaluate_model(
+        model.net, test_games, windows, device=torch_device, source=source, progress=config.progress
     )
+    scores, predictions = evaluation.scores, evaluation.predictions
     test_zip = write_submission(workdir / "test_predictions.zip", predictions)
     plots = [plot_per_class_ap(scores, workdir / "plots" / "test_per_class_ap.png")]
     for game in test_games:
@@ -163,8 +162,8 @@ def run_demo(
         output=workdir / "submission.zip",
         overlap=model.clip_frames // 2,
         batch_size=config.batch_size,
-        device=device,
-        decode_device=decode,
+        device=torch_device,
+        source=source,
         games=_split(games, "challenge"),
         progress=config.progress,
     )

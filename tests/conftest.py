@@ -1,13 +1,23 @@
-"""Shared fixtures: tiny real video files and label files in the real SoccerNet layout."""
+"""Shared fixtures: tiny real video files, label files, and the synthetic datasets, made once.
+
+Every dataset fixture lives here (session-scoped: each is synthesised once per test run):
+
+* ``bas_root`` / ``broadcast_root``: frames stamped with their index, keyframes every 60 frames
+  (a clip starting mid-GOP must be decoded forward from a keyframe): the pipeline tests' oracle;
+* ``synth_bas`` / ``synth_broadcast``: the trainer tests' tiny datasets (4.8 s per video).
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from dudek_dali.data.synthetic import SynthConfig, synthesize_dataset
 
 MATCH = "2019-10-01 - Brentford - Bristol City"
 
@@ -90,7 +100,66 @@ def bas_game(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+REQUIRE_GPU = os.environ.get("DUDEK_REQUIRE_GPU") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With ``DUDEK_REQUIRE_GPU=1`` (``scripts/gpu-check``) a skipped GPU test is a failure:
+    on the GPU machine "skipped" means the GPU path was never exercised."""
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_GPU and report.skipped and item.get_closest_marker("gpu") is not None:
+        report.outcome = "failed"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.longrepr = f"GPU test skipped on the GPU machine (DUDEK_REQUIRE_GPU=1): {reason}"
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test gets its own video-metadata cache so tests never see each other's entries."""
     monkeypatch.setenv("DUDEK_CACHE_DIR", str(tmp_path / ".dudek-cache"))
+
+
+# Keyframes every 60 frames: a clip starting mid-GOP must be decoded forward from a keyframe.
+KEYFRAME_INTERVAL = 60
+
+
+def synth(root: Path, **options) -> Path:
+    """A stamped synthetic dataset (see the module docstring) under ``root``."""
+    config = SynthConfig(stamp_frame_index=True, keyframe_interval=KEYFRAME_INTERVAL, **options)
+    synthesize_dataset(root, config, progress=False)
+    return root
+
+
+@pytest.fixture(scope="session")
+def bas_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2 BAS games of 300 frames (12 s) each, VP9, labelled, frame indices stamped."""
+    return synth(tmp_path_factory.mktemp("bas") / "data", layout="bas", games=2, minutes=0.2)
+
+
+@pytest.fixture(scope="session")
+def broadcast_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """1 broadcast game: two halves of 150 frames, VP9, labelled with the 17 action classes."""
+    return synth(tmp_path_factory.mktemp("broadcast") / "data", layout="broadcast", games=1, minutes=0.2)
+
+
+@pytest.fixture(scope="session")
+def synth_bas(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The official train + valid games, 120 frames (4.8 s) each with two events; a space in the root.
+
+    With 8-frame clips at stride 2 and no overlap a game has 7 windows, so an epoch can cover all.
+    """
+    root = tmp_path_factory.mktemp("train-synth") / "sn bas 2025"
+    config = SynthConfig(layout="bas", games=2, minutes=0.08, events_per_minute=30, seed=0)
+    synthesize_dataset(root, config, progress=False)
+    return root
+
+
+@pytest.fixture(scope="session")
+def synth_broadcast(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two broadcast games (halves of 120 frames, 17 action classes)."""
+    root = tmp_path_factory.mktemp("train-synth") / "broadcast videos"
+    config = SynthConfig(layout="broadcast", games=2, minutes=0.16, events_per_minute=30, seed=0)
+    synthesize_dataset(root, config, progress=False)
+    return root

@@ -1,24 +1,24 @@
-"""Fixtures and helpers for the DALI pipeline tests: small synthetic datasets whose frames carry
-their own index in their pixels, in both layouts, in match folders whose names contain spaces.
-
-The datasets are made once per test session (a few seconds) and copied when a test damages files.
+"""Helpers for the loader tests: devices, loaders from flat options, and reading the frame index
+stamped into delivered pixels. The datasets themselves are fixtures in ``conftest.py``; tests copy
+them when they damage files.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from conftest import KEYFRAME_INTERVAL, synth  # noqa: F401  (re-exported for the tests)
 
+from dudek_dali.clips import SamplingConfig
+from dudek_dali.clips.pixels import IMAGENET_MEAN, IMAGENET_STD
 from dudek_dali.data.games import Game, discover_games
-from dudek_dali.data.synthetic import SynthConfig, read_frame_index, synthesize_dataset
-from dudek_dali.pipelines.graph import IMAGENET_MEAN, IMAGENET_STD
-
-# Keyframes every 60 frames: a clip starting mid-GOP must be decoded forward from a keyframe.
-KEYFRAME_INTERVAL = 60
+from dudek_dali.data.synthetic import read_frame_index
+from dudek_dali.pipelines import create_dali_loader
 
 
 def _cuda() -> bool:
@@ -35,22 +35,33 @@ DEVICES = [
 ]
 
 
-def synth(root: Path, **options) -> Path:
-    config = SynthConfig(stamp_frame_index=True, keyframe_interval=KEYFRAME_INTERVAL, **options)
-    synthesize_dataset(root, config, progress=False)
-    return root
+_SAMPLING = {f.name for f in dataclasses.fields(SamplingConfig)}
 
 
-@pytest.fixture(scope="session")
-def bas_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """2 BAS games of 300 frames (12 s) each, VP9, labelled."""
-    return synth(tmp_path_factory.mktemp("bas") / "data", layout="bas", games=2, minutes=0.2)
+def split_options(options: dict) -> tuple[SamplingConfig, dict]:
+    """Flat test options -> (the SamplingConfig they describe, the loader's own options).
+
+    ``enforce_epoch_size`` is the seed's name of ``SamplingConfig.epoch_size``.
+    """
+    options = dict(options)
+    if "enforce_epoch_size" in options:
+        options["epoch_size"] = options.pop("enforce_epoch_size")
+    sampling = SamplingConfig(**{k: options.pop(k) for k in list(options) if k in _SAMPLING})
+    return sampling, options
 
 
-@pytest.fixture(scope="session")
-def broadcast_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """1 broadcast game: two halves of 150 frames, VP9, labelled with the 17 action classes."""
-    return synth(tmp_path_factory.mktemp("broadcast") / "data", layout="broadcast", games=1, minutes=0.2)
+def dali_loader(games, device: str = "cpu", **options):
+    """``create_dali_loader`` from flat options (sampling fields and loader fields mixed)."""
+    sampling, rest = split_options(options)
+    return create_dali_loader(games, sampling, device=device, **rest)
+
+
+def frame_loader(games, **options):
+    """``create_frame_loader`` from flat options (sampling fields and loader fields mixed)."""
+    from dudek_dali.frames import create_frame_loader
+
+    sampling, rest = split_options(options)
+    return create_frame_loader(games, sampling, **rest)
 
 
 def games_of(root: Path, layout: str = "bas", resolution: int = 224) -> list[Game]:

@@ -8,7 +8,6 @@ import shutil
 import pytest
 import torch
 from cli_runner import dudek
-from pipeline_fixtures import bas_root  # noqa: F401  (fixture)
 
 PNG = b"\x89PNG\r\n\x1a\n"
 TINY = ("--clip-frames", "8", "--size", "96x64", "--batch-size", "2", "--epoch-clips", "16")
@@ -18,7 +17,7 @@ def _copy(root, tmp_path):
     return shutil.copytree(root, tmp_path / "data set")  # a space in the root too
 
 
-def test_loaders_command_compares_dali_with_frame_folders(bas_root, tmp_path):  # noqa: F811
+def test_loaders_command_compares_dali_with_frame_folders(bas_root, tmp_path):
     data = _copy(bas_root, tmp_path)
     out, plot = tmp_path / "b.json", tmp_path / "b.png"
     done = dudek("benchmark", "loaders", data, "--seconds", "1", *TINY, "--json", out, "--plot", plot)
@@ -50,13 +49,13 @@ def test_loaders_command_compares_dali_with_frame_folders(bas_root, tmp_path):  
     assert "DALI CPU" in done.stdout and "frame folders" in done.stdout and "ratio" in done.stdout
 
 
-def test_loaders_command_rejects_unknown_loaders(bas_root):  # noqa: F811
+def test_loaders_command_rejects_unknown_loaders(bas_root):
     done = dudek("benchmark", "loaders", bas_root, "--loaders", "dali-cpu,opencv")
     assert done.returncode == 2 and "loaders must be among" in done.stderr
 
 
 @pytest.mark.slow
-def test_keyframes_command_measures_short_gop_copies(bas_root, tmp_path):  # noqa: F811
+def test_keyframes_command_measures_short_gop_copies(bas_root, tmp_path):
     data = _copy(bas_root, tmp_path)
     work, out, plot = tmp_path / "work", tmp_path / "k.json", tmp_path / "k.png"
     args = ("--seconds", "0.5", "--games", "1", "--intervals", "24", "--codec", "vp9", "--work", work)
@@ -102,7 +101,7 @@ def test_scaling_command_grows_the_dataset(tmp_path):
 
 
 @pytest.mark.slow
-def test_training_command_reports_steps_and_data_wait(bas_root, tmp_path):  # noqa: F811
+def test_training_command_reports_steps_and_data_wait(bas_root, tmp_path):
     data = _copy(bas_root, tmp_path)
     out = tmp_path / "t.json"
     done = dudek(

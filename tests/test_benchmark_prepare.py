@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from cli_runner import dudek
 from pipeline_fixtures import (
-    bas_root,  # noqa: F401  (fixture)
+    dali_loader,
     games_of,
     labelled,
     stamped_indices,
@@ -19,9 +19,9 @@ from pipeline_fixtures import (
 
 from dudek_dali.bench.keyframes import keyframe_indices
 from dudek_dali.bench.quality import luma_psnr
+from dudek_dali.clips import AugmentConfig
 from dudek_dali.data.synthetic import read_frame_index
 from dudek_dali.errors import DatasetError
-from dudek_dali.pipelines import AugmentConfig, create_clip_loader
 from dudek_dali.prepare import PREPARED_MANIFEST, prepare_dataset, transcode_video
 
 
@@ -34,7 +34,7 @@ def _stamps(path) -> list[int]:
     ("codec", "step", "interval"),
     [("vp9", 1, 24), ("vp9", 2, 12), pytest.param("h264", 1, 24, marks=pytest.mark.slow)],
 )
-def test_transcode_places_keyframes_and_keeps_frame_mapping(bas_root, tmp_path, codec, step, interval):  # noqa: F811
+def test_transcode_places_keyframes_and_keeps_frame_mapping(bas_root, tmp_path, codec, step, interval):
     source = labelled(games_of(bas_root))[0].videos[0]
     result = transcode_video(
         source.path, tmp_path / "out" / "copy.mp4", keyframe_interval=interval, codec=codec, frame_step=step
@@ -51,7 +51,7 @@ def test_transcode_places_keyframes_and_keeps_frame_mapping(bas_root, tmp_path, 
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["copy.mp4"]  # atomic: no temp file left
 
 
-def test_prepared_copy_mirrors_the_dataset_and_resumes(bas_root, tmp_path):  # noqa: F811
+def test_prepared_copy_mirrors_the_dataset_and_resumes(bas_root, tmp_path):
     games = games_of(bas_root)
     out = tmp_path / "prepared copy"
     report = prepare_dataset(bas_root, out, games, keyframe_interval=24)
@@ -78,7 +78,7 @@ def test_prepared_copy_mirrors_the_dataset_and_resumes(bas_root, tmp_path):  # n
     assert keyframe_indices(games_of(out)[0].videos[0].path)[1] == 12
 
 
-def test_prepare_refuses_places_that_would_break_the_dataset(bas_root, tmp_path):  # noqa: F811
+def test_prepare_refuses_places_that_would_break_the_dataset(bas_root, tmp_path):
     games = games_of(bas_root)
     with pytest.raises(DatasetError, match="outside the dataset"):
         prepare_dataset(bas_root, bas_root / "copy", games)
@@ -90,11 +90,11 @@ def test_prepare_refuses_places_that_would_break_the_dataset(bas_root, tmp_path)
     assert (foreign / "mine.txt").read_text() == "keep me"
 
 
-def test_dali_reads_a_prepared_copy_frame_accurately(bas_root, tmp_path):  # noqa: F811
+def test_dali_reads_a_prepared_copy_frame_accurately(bas_root, tmp_path):
     out = tmp_path / "prepared"
     prepare_dataset(bas_root, out, games_of(bas_root), keyframe_interval=24)
-    with create_clip_loader(
-        labelled(games_of(out)), device="cpu", clip_frames=8, stride=2, overlap=4, size=(224, 224),
+    with dali_loader(
+        labelled(games_of(out)), "cpu", clip_frames=8, stride=2, overlap=4, size=(224, 224),
         augment=AugmentConfig.off(), enforce_epoch_size=4, batch_size=2, seed=3,
     ) as loader:  # fmt: skip
         for batch in loader:
@@ -102,7 +102,7 @@ def test_dali_reads_a_prepared_copy_frame_accurately(bas_root, tmp_path):  # noq
                 assert stamped_indices(clip) == numbers.tolist()
 
 
-def test_prepare_command(bas_root, tmp_path):  # noqa: F811
+def test_prepare_command(bas_root, tmp_path):
     data = shutil.copytree(bas_root, tmp_path / "data")
     out = tmp_path / "copy"
     done = dudek("prepare", data, "--out", out, "--keyframe-interval", "30", "--codec", "vp9")

@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 from pipeline_fixtures import (
     KEYFRAME_INTERVAL,
-    bas_root,  # noqa: F401  (fixture)
     games_of,
     labelled,
 )
@@ -21,19 +20,19 @@ from pipeline_fixtures import (
 from dudek_dali.bench.isolate import IsolatedError, run_isolated
 from dudek_dali.bench.keyframes import decoded_frames, keyframe_indices, mean_gap
 from dudek_dali.bench.markdown import md_table
-from dudek_dali.bench.output import write_json
-from dudek_dali.bench.pyav_reader import PyAVClipReader
 from dudek_dali.bench.resources import ResourceSampler
 from dudek_dali.bench.spec import ClipSpec, check_loader_kinds
 from dudek_dali.bench.throughput import run_for
 from dudek_dali.data.synthetic import read_frame_index
+from dudek_dali.files import write_json
+from dudek_dali.pyav import PyAVClipReader
 
 SMALL = ClipSpec(
     clip_frames=8, stride=2, overlap=4, size=(64, 96), batch_size=2, augment=False, epoch_clips=6
 )
 
 
-def test_keyframes_from_packets_match_a_full_decode(bas_root):  # noqa: F811
+def test_keyframes_from_packets_match_a_full_decode(bas_root):
     for game in labelled(games_of(bas_root)):
         path = game.videos[0].path
         with av.open(str(path)) as container:
@@ -57,12 +56,12 @@ def test_decoded_frames_against_a_loop():
     assert mean_gap(keyframes, 300) == pytest.approx(np.mean([60, 60, 130, 50]))
 
 
-def test_pyav_floor_delivers_the_planned_frames_and_counts_real_decodes(bas_root):  # noqa: F811
+def test_pyav_floor_delivers_the_planned_frames_and_counts_real_decodes(bas_root):
     games = labelled(games_of(bas_root))
     spec = ClipSpec(
         clip_frames=8, stride=2, overlap=4, size=(224, 224), batch_size=2, augment=False, epoch_clips=6
     )
-    with PyAVClipReader(games, spec) as reader:
+    with PyAVClipReader(games, spec.sampling(), size=spec.size, batch_size=spec.batch_size) as reader:
         plan = reader.plan()
         batches = list(reader)
         decoded = reader.decoded
@@ -72,9 +71,7 @@ def test_pyav_floor_delivers_the_planned_frames_and_counts_real_decodes(bas_root
         assert [read_frame_index(f) for f in clip] == planned.frame_numbers(8, 2).tolist()
     keyframes = {str(v.path): keyframe_indices(v.path) for g in games for v in g.videos}
     estimate = sum(
-        int(
-            decoded_frames(keyframes[str(reader.sampler.sources[c.video].path)], [c.start], [c.start + 14])[0]
-        )
+        int(decoded_frames(keyframes[str(reader.videos[c.video].path)], [c.start], [c.start + 14])[0])
         for c in plan
     )
     assert decoded == estimate

@@ -13,7 +13,13 @@ from PIL import Image
 
 from dudek_dali.data.games import discover_games
 from dudek_dali.data.synthetic import SynthConfig, read_frame_index, synthesize_dataset
-from dudek_dali.frames import extract_frames, frames_dir, parse_frame_file_name, read_manifest
+from dudek_dali.frames import (
+    ExtractionConfig,
+    extract_frames,
+    frames_dir,
+    parse_frame_file_name,
+    read_manifest,
+)
 from dudek_dali.frames.layout import partial_dir
 
 FRAMES = 150  # per video: 6 s at 25 fps
@@ -71,7 +77,7 @@ def test_cli_writes_224_jpegs_named_by_original_index_on_the_stride_grid(bas_cop
 
 def test_save_all_extracts_unlabelled_games_on_the_grid(bas_copy):
     games = [g for g in discover_games(bas_copy).games if not g.is_labelled]
-    report = extract_frames(games, stride=3, size=(160, 96), save_all=True)
+    report = extract_frames(games, ExtractionConfig(stride=3, size=(96, 160), save_all=True))
     folder = frames_dir(games[0].videos[0].path)
     assert sorted(_jpegs(folder)) == list(range(0, FRAMES, 3))
     with Image.open(folder / "000003.jpg") as image:
@@ -123,8 +129,8 @@ def test_interrupted_run_leaves_no_finished_looking_folder_and_resumes(bas_copy)
 
 def test_changed_settings_redo_the_folder(bas_copy):
     games = [g for g in discover_games(bas_copy).games if g.is_labelled][:1]
-    extract_frames(games, stride=2)
-    report = extract_frames(games, stride=4)
+    extract_frames(games, ExtractionConfig(stride=2))
+    report = extract_frames(games, ExtractionConfig(stride=4))
     assert report.extracted == [games[0].videos[0].path]
     assert sorted(_jpegs(frames_dir(games[0].videos[0].path))) == list(range(0, FRAMES, 4))
 
@@ -164,10 +170,10 @@ def test_broadcast_keeps_only_grid_frames_near_annotations(tmp_path):
             assert read_frame_index(np.asarray(image.convert("RGB"))) == expected[len(expected) // 2]
 
 
-@pytest.mark.parametrize("size", ["224", "0x224", "axb"])
+@pytest.mark.parametrize("size", ["224x", "0x224", "axb"])
 def test_cli_rejects_a_bad_size_in_one_line(bas_copy, size):
     result = dudek("extract-frames", bas_copy, "--size", size, "--no-progress")
-    assert result.returncode == 2 and "WIDTHxHEIGHT" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "HEIGHTxWIDTH" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_video_that_fails_to_decode_does_not_stop_the_others(bas_copy):
@@ -192,7 +198,7 @@ def test_h264_with_b_frames_keeps_the_original_frame_order(tmp_path):
     config = SynthConfig(games=1, minutes=FRAMES / 1500, stamp_frame_index=True, codec="h264")
     synthesize_dataset(root, config, progress=False)
     (game,) = discover_games(root).games
-    report = extract_frames([game], stride=5)
+    report = extract_frames([game], ExtractionConfig(stride=5))
     assert report.failed == [] and report.frames_written == FRAMES // 5
     for index, path in _jpegs(frames_dir(game.videos[0].path)).items():
         with Image.open(path) as image:

@@ -8,21 +8,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from pipeline_fixtures import dali_loader, frame_loader
 
+from dudek_dali.clips import AugmentConfig, GameReaderConfig, video_entries
+from dudek_dali.clips.pixels import IMAGENET_MEAN, IMAGENET_STD
 from dudek_dali.data.games import discover_games
 from dudek_dali.data.synthetic import SynthConfig, read_frame_index, synthesize_dataset
 from dudek_dali.data.targets import TargetEncoder
 from dudek_dali.errors import DatasetError
-from dudek_dali.frames import create_frame_loader, extract_frames, frames_dir
+from dudek_dali.frames import ExtractionConfig, extract_frames, frames_dir
 from dudek_dali.frames.game_reader import FrameGameReader
-from dudek_dali.frames.transforms import IMAGENET_MEAN, IMAGENET_STD
-from dudek_dali.pipelines import (
-    AugmentConfig,
-    GameReader,
-    GameReaderConfig,
-    create_clip_loader,
-    video_sources,
-)
+from dudek_dali.pipelines import DaliGameReader
 
 FRAMES = 150
 CLIPS = dict(clip_frames=8, stride=2, overlap=4)
@@ -48,7 +44,7 @@ def games(tmp_path_factory):
         root, SynthConfig(games=4, minutes=FRAMES / 1500, stamp_frame_index=True), progress=False
     )
     found = discover_games(root).games
-    extract_frames(found, stride=2, size=(224, 224))
+    extract_frames(found, ExtractionConfig(stride=2, size=(224, 224)))
     return found
 
 
@@ -68,8 +64,8 @@ def private_games(games, tmp_path):
 
 def test_same_clips_targets_and_pixels_as_the_dali_cpu_loader(games):
     options = dict(CLIPS, enforce_epoch_size=6, even_choice_proba=0.3, batch_size=4, seed=3)
-    dali = create_clip_loader(games, device="cpu", augment=AugmentConfig.off(), **options)
-    frames = create_frame_loader(games, augment=AugmentConfig.off(), num_workers=2, **options)
+    dali = dali_loader(games, "cpu", augment=AugmentConfig.off(), **options)
+    frames = frame_loader(games, augment=AugmentConfig.off(), num_workers=2, **options)
     assert len(frames) == len(dali) == 2
     differences = []
     for epoch in (0, 1):
@@ -94,9 +90,9 @@ def test_same_clips_targets_and_pixels_as_the_dali_cpu_loader(games):
 def _clip_differences(games, augment: AugmentConfig) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-clip mean abs difference to DALI: frame loader with the same augment, and without."""
     options = dict(CLIPS, enforce_epoch_size=4, batch_size=4, seed=5)
-    dali = next(iter(create_clip_loader(games, device="cpu", augment=augment, **options)))
-    same = next(iter(create_frame_loader(games, augment=augment, num_workers=0, **options)))
-    plain = next(iter(create_frame_loader(games, augment=AugmentConfig.off(), num_workers=0, **options)))
+    dali = next(iter(dali_loader(games, "cpu", augment=augment, **options)))
+    same = next(iter(frame_loader(games, augment=augment, num_workers=0, **options)))
+    plain = next(iter(frame_loader(games, augment=AugmentConfig.off(), num_workers=0, **options)))
     assert torch.equal(dali.classes, same.classes) and torch.equal(dali.flipped, same.flipped)
 
     def per_clip(x: torch.Tensor) -> torch.Tensor:
@@ -120,8 +116,8 @@ def test_each_augmentation_matches_dali(games, name):
 def test_workers_resume_and_epochs(games):
     # Cheap augmentations: this test is about workers and resuming, not about the transforms.
     options = dict(CLIPS, enforce_epoch_size=5, batch_size=2, seed=1, augment=only("flip", "brightness"))
-    inline = create_frame_loader(games, num_workers=0, **options)
-    workers = create_frame_loader(games, num_workers=2, **options)
+    inline = frame_loader(games, num_workers=0, **options)
+    workers = frame_loader(games, num_workers=2, **options)
     inline.set_epoch(2)
     workers.set_epoch(2)
     full = list(inline)
@@ -138,22 +134,22 @@ def test_missing_folder_names_it_and_the_command(private_games):
     folder = frames_dir(private_games[1].videos[0].path)
     (folder / "manifest.json").unlink()
     with pytest.raises(DatasetError, match="dudek extract-frames") as err:
-        create_frame_loader(private_games, **CLIPS)
+        frame_loader(private_games, **CLIPS)
     assert str(folder) in str(err.value) and "unfinished" in str(err.value)
     for path in folder.iterdir():
         path.unlink()
     folder.rmdir()
     with pytest.raises(DatasetError, match=f"{folder}: no frame folder"):
-        create_frame_loader(private_games, **CLIPS)
+        frame_loader(private_games, **CLIPS)
 
 
 def test_missing_frames_are_reported_before_and_during_an_epoch(private_games):
     folder = frames_dir(private_games[0].videos[0].path)
     (folder / "000040.jpg").unlink()
     with pytest.raises(DatasetError, match="74 JPEG frames found, the manifest lists 75") as err:
-        create_frame_loader(private_games[:1], **CLIPS)
+        frame_loader(private_games[:1], **CLIPS)
     assert str(folder) in str(err.value)
-    loader = create_frame_loader(private_games[1:2], num_workers=1, **CLIPS, batch_size=64)
+    loader = frame_loader(private_games[1:2], num_workers=1, **CLIPS, batch_size=64)
     for path in frames_dir(private_games[1].videos[0].path).glob("*.jpg"):
         path.unlink()  # gone after the loader checked the folder
     with pytest.raises(DatasetError, match="is missing; run `dudek extract-frames`") as err:
@@ -162,10 +158,10 @@ def test_missing_frames_are_reported_before_and_during_an_epoch(private_games):
 
 
 def test_frames_extracted_at_another_stride_are_refused(private_games):
-    extract_frames(private_games[:1], stride=3)
+    extract_frames(private_games[:1], ExtractionConfig(stride=3))
     with pytest.raises(DatasetError, match="extracted every 3 frames, which cannot serve clips at stride 2"):
-        create_frame_loader(private_games[:1], **CLIPS)
-    assert create_frame_loader(private_games[:1], **{**CLIPS, "stride": 6}).num_clips > 0
+        frame_loader(private_games[:1], **CLIPS)
+    assert frame_loader(private_games[:1], **{**CLIPS, "stride": 6}).num_clips > 0
 
 
 def test_broadcast_clips_stay_inside_the_extracted_windows(tmp_path):
@@ -174,9 +170,9 @@ def test_broadcast_clips_stay_inside_the_extracted_windows(tmp_path):
         root, SynthConfig(layout="broadcast", games=1, minutes=0.2, stamp_frame_index=True), progress=False
     )
     games = discover_games(root, layout="broadcast").games
-    extract_frames(games, radius_sec=1.0)
-    loader = create_frame_loader(games, **CLIPS, batch_size=4, num_workers=0, augment=AugmentConfig.off())
-    sources = {s.path: s for s in video_sources(games)}
+    extract_frames(games, ExtractionConfig(radius_sec=1.0))
+    loader = frame_loader(games, **CLIPS, batch_size=4, num_workers=0, augment=AugmentConfig.off())
+    sources = {s.path: s for s in video_entries(games)}
     encoder = TargetEncoder(games[0].label_set, 4)
     labelled = 0
     for batch in loader:
@@ -201,8 +197,8 @@ def test_broadcast_clips_stay_inside_the_extracted_windows(tmp_path):
 
 def test_whole_game_reader_matches_dali_window_for_window(games):
     config = GameReaderConfig(clip_frames=16, stride=2, overlap=6, batch_size=3, chunk_frames=10)
-    dali = list(GameReader(games[0], config=config))
-    frames = FrameGameReader(games[0], config=config, num_threads=2, prefetch=2)
+    dali = list(DaliGameReader(games[0], config))
+    frames = FrameGameReader(games[0], config, num_threads=2, prefetch=2)
     assert len(frames) == len(dali) == 3 and frames.num_windows(0) == 7
     ours = list(frames)
     assert len(ours) == len(dali)
@@ -228,8 +224,8 @@ def test_whole_game_reader_refuses_annotation_windows(private_games):
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_augmentation_on_the_gpu_matches_the_cpu(games):
     options = dict(CLIPS, enforce_epoch_size=4, batch_size=4, seed=7, augment=only(*PROBAS), num_workers=1)
-    cpu = next(iter(create_frame_loader(games, device="cpu", **options)))
-    gpu = next(iter(create_frame_loader(games, device="cuda", **options)))
+    cpu = next(iter(frame_loader(games, device="cpu", **options)))
+    gpu = next(iter(frame_loader(games, device="cuda", **options)))
     assert gpu.frames.is_cuda and gpu.classes.is_cuda
     diff = (pixels(cpu.frames) - pixels(gpu.frames.cpu())).abs()
     assert diff.mean() < 0.05 and diff.max() <= 2.0  # rounding to whole levels may flip a few

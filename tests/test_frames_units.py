@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 import torch
 
-from dudek_dali.frames import FrameManifest, FramePlan, parse_size, read_manifest
+from dudek_dali.frames import FrameManifest, FramePlan, read_manifest
 from dudek_dali.frames import transforms as T
 from dudek_dali.frames.layout import frame_file_name, frames_dir, parse_frame_file_name, partial_dir
 from dudek_dali.frames.manifest import write_manifest
 from dudek_dali.frames.selection import merge_windows
+from dudek_dali.sizes import parse_size
 
 
 def test_names_sort_like_frame_indices_and_parse_back(tmp_path):
@@ -64,10 +65,11 @@ def test_manifest_round_trip_and_damage(tmp_path):
     assert read_manifest(tmp_path) is None
 
 
-def test_parse_size():
-    assert parse_size("224x224") == (224, 224) and parse_size(" 398X224 ") == (398, 224)
-    for bad in ("224", "0x224", "224x", "a x b", "-1x5"):
-        with pytest.raises(ValueError, match="WIDTHxHEIGHT"):
+def test_parse_size_is_height_by_width():
+    assert parse_size("224x224") == (224, 224) and parse_size(" 224X398 ") == (224, 398)
+    assert parse_size("224") == (224, 224)  # one number: a square
+    for bad in ("0x224", "224x", "a x b", "-1x5", ""):
+        with pytest.raises(ValueError, match="HEIGHTxWIDTH"):
             parse_size(bad)
 
 

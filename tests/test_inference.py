@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 import torch
 
+from dudek_dali.clips.pixels import IMAGENET_MEAN, IMAGENET_STD
 from dudek_dali.data.games import discover_games
 from dudek_dali.data.synthetic import SynthConfig, read_frame_index, synthesize_dataset
 from dudek_dali.data.targets import EventTable, TargetEncoder
-from dudek_dali.pipelines.graph import IMAGENET_MEAN, IMAGENET_STD
 from dudek_dali.spotting.inference import InferenceConfig, evaluate_model, predict_game
 
 
@@ -72,17 +72,11 @@ def stamped_game(tmp_path_factory):
 
 def test_oracle_scores_perfectly_through_the_whole_pipeline(stamped_game):
     oracle = FrameIndexOracle(stamped_game, stride=2)
-    scores = evaluate_model(
-        oracle,
-        [stamped_game],
-        clip_frames=16,
-        overlap=4,
-        stride=2,
-        size=(224, 224),
-        batch_size=4,
-        progress=False,
-    )
-    _assert_perfect(scores, stamped_game)
+    config = InferenceConfig(clip_frames=16, overlap=4, stride=2, size=(224, 224), batch_size=4)
+    evaluation = evaluate_model(oracle, [stamped_game], config, progress=False)
+    _assert_perfect(evaluation.scores, stamped_game)
+    assert set(evaluation.predictions) == {stamped_game.url_local}
+    assert len(evaluation.predictions[stamped_game.url_local]) >= len(stamped_game.labels.annotations)
 
 
 def test_predictions_cover_the_tail_and_never_pass_the_last_frame(stamped_game):
@@ -98,17 +92,8 @@ def test_predictions_cover_the_tail_and_never_pass_the_last_frame(stamped_game):
 
 def test_flip_tta_swaps_the_mirrored_teams_back(stamped_game):
     oracle = FrameIndexOracle(stamped_game, stride=2, flip_aware=True)
-    scores = evaluate_model(
-        oracle,
-        [stamped_game],
-        clip_frames=16,
-        overlap=4,
-        stride=2,
-        batch_size=4,
-        flip_tta=True,
-        progress=False,
-    )
-    _assert_perfect(scores, stamped_game)
+    config = InferenceConfig(clip_frames=16, overlap=4, stride=2, batch_size=4, flip_tta=True)
+    _assert_perfect(evaluate_model(oracle, [stamped_game], config, progress=False).scores, stamped_game)
 
 
 def _assert_perfect(scores, game) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import annotation
 from official_scorer import official_scores
 from SoccerNet.Evaluation.ActionSpotting import compute_class_scores
 from spotting_data import as_annotations, as_predictions, noisy_predictions, random_labels
@@ -30,24 +31,13 @@ def _assert_same(ours, official, *, team_weighting: bool = True) -> None:
         np.testing.assert_allclose(list(ours.team.per_class.values()), official["team_per_class"], atol=1e-12)
 
 
-def _label(label: str, team: str, position: int, visibility: str = "visible") -> dict:
-    seconds = position // 1000
-    return {
-        "gameTime": f"1 - {seconds // 60:02d}:{seconds % 60:02d}",
-        "label": label,
-        "position": str(position),
-        "team": team,
-        "visibility": visibility,
-    }
-
-
 def _pred(label: str, team: str, position: int, confidence: float) -> dict:
     return {"label": label, "team": team, "position": str(position), "half": "1", "confidence": confidence}
 
 
 def _every_action_both_teams(position: int = 10_000) -> list[dict]:
     return [
-        _label(c, s, position + 3000 * i + 1500 * k)
+        annotation(c, s, position + 3000 * i + 1500 * k)
         for i, c in enumerate(BAS.classes)
         for k, s in enumerate(("left", "right"))
     ]
@@ -74,11 +64,11 @@ def test_edge_cases_equal_official():
     labels = {
         "annotations": base
         + [
-            _label("PASS", "left", 200_000, "not shown"),
-            _label("HIGH PASS", "right", 203_000, "not shown"),
-            _label("DRIVE", "right", 400_000),
-            _label("DRIVE", "right", 400_010),  # same frame as the one before: one ground-truth cell
-            _label("SHOT", "left", 120 * 60_000 - 40),  # last row of the scorer's 2-hour grid
+            annotation("PASS", "left", 200_000, visibility="not shown"),
+            annotation("HIGH PASS", "right", 203_000, visibility="not shown"),
+            annotation("DRIVE", "right", 400_000),
+            annotation("DRIVE", "right", 400_010),  # same frame as the one before: one ground-truth cell
+            annotation("SHOT", "left", 120 * 60_000 - 40),  # last row of the scorer's 2-hour grid
         ]
     }
     preds = [_pred(a["label"], a["team"], int(a["position"]) + 120, 0.9) for a in base]
@@ -95,7 +85,7 @@ def test_edge_cases_equal_official():
 
 
 def test_class_without_events_scores_zero_like_official_average_map():
-    labels = {"annotations": [_label("PASS", "left", 10_000), _label("PASS", "right", 20_000)]}
+    labels = {"annotations": [annotation("PASS", "left", 10_000), annotation("PASS", "right", 20_000)]}
     predictions = {"predictions": [_pred("PASS", "left", 10_000, 0.9), _pred("GOAL", "left", 50_000, 0.9)]}
     ours = _ours([labels], [predictions])
     official = official_scores([labels], [predictions])
@@ -143,7 +133,7 @@ def test_perfect_predictions_score_one_and_swapped_teams_score_zero():
 
 
 def test_missing_game_and_bad_prediction_are_named():
-    truth = {"a/b/game one": as_annotations({"annotations": [_label("PASS", "left", 1000)]})}
+    truth = {"a/b/game one": as_annotations({"annotations": [annotation("PASS", "left", 1000)]})}
     with pytest.raises(SubmissionError, match="no predictions for game a/b/game one"):
         team_map_at1(truth, {})
     bad = [Prediction("PASS", Team.LEFT, 1000, 0.5), Prediction("PASS", Team.NOT_APPLICABLE, 900, 0.5)]

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from dudek_dali.pipelines.augment_params import AugmentConfig, CameraPose, ClipAugment, draw_augment
+from dudek_dali.clips.augment import AugmentConfig, CameraPose, ClipAugment, draw_augment
 
 
 def draws(config: AugmentConfig, n: int = 400) -> list[ClipAugment]:

@@ -9,21 +9,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 from pipeline_fixtures import (
-    bas_root,  # noqa: F401  (fixture)
-    broadcast_root,  # noqa: F401  (fixture)
     copy_dataset,
+    dali_loader,
     games_of,
     synth,
 )
 
+from dudek_dali.clips import AugmentConfig
 from dudek_dali.errors import VideoError
-from dudek_dali.pipelines import AugmentConfig, GameReader, check_video, create_clip_loader
+from dudek_dali.pipelines import DaliGameReader, check_video
 
 SMALL = {"clip_frames": 12, "stride": 2, "overlap": 4, "enforce_epoch_size": 4, "batch_size": 2}
 
 
 def make_loader(games, device: str = "cpu", **options):
-    return create_clip_loader(games, device=device, augment=AugmentConfig.off(), **{**SMALL, **options})
+    return dali_loader(games, device, augment=AugmentConfig.off(), **{**SMALL, **options})
 
 
 def naming(path: Path) -> str:
@@ -40,7 +40,7 @@ def cut(path: Path, keep: float) -> None:
 
 
 @pytest.fixture
-def bas_copy(bas_root, tmp_path) -> Path:  # noqa: F811
+def bas_copy(bas_root, tmp_path) -> Path:
     return copy_dataset(bas_root, tmp_path / "copy")
 
 
@@ -60,7 +60,7 @@ def test_truncated_mp4(bas_copy):
         make_loader(games)
 
 
-def test_truncated_matroska(broadcast_root, tmp_path):  # noqa: F811
+def test_truncated_matroska(broadcast_root, tmp_path):
     root = copy_dataset(broadcast_root, tmp_path / "copy")
     games = games_of(root, "broadcast")
     video = games[0].videos[1].path
@@ -79,7 +79,7 @@ def test_corrupt_header(bas_copy):
         make_loader(games)
 
 
-def test_video_shorter_than_one_clip(bas_root):  # noqa: F811
+def test_video_shorter_than_one_clip(bas_root):
     games = games_of(bas_root)  # 300 frames; a clip of 160 frames at stride 2 spans 319
     with pytest.raises(
         VideoError, match=naming(first_video(games)) + r".*too short: 300 frames, one clip needs 319"
@@ -129,7 +129,7 @@ def test_corrupt_data_met_mid_epoch_is_a_video_error(bas_copy):
 
 def test_game_reader_damage_names_the_file(bas_copy):
     game = games_of(bas_copy)[0]
-    reader = GameReader(game)
+    reader = DaliGameReader(game)
     cut(game.videos[0].path, 0.3)
     with pytest.raises(VideoError, match=naming(game.videos[0].path) + r".*DALI failed"):
         list(reader)
@@ -139,4 +139,4 @@ def test_game_reader_refuses_bad_files_up_front(bas_copy):
     game = games_of(bas_copy)[0]
     game.videos[0].path.write_bytes(b"")
     with pytest.raises(VideoError, match=naming(game.videos[0].path)):
-        GameReader(game)
+        DaliGameReader(game)

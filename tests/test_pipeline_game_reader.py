@@ -7,14 +7,13 @@ import pytest
 import torch
 from pipeline_fixtures import (
     DEVICES,
-    bas_root,  # noqa: F401  (fixture)
-    broadcast_root,  # noqa: F401  (fixture)
     games_of,
     stamped_indices,
 )
 
+from dudek_dali.clips import GameReaderConfig
 from dudek_dali.data.targets import EventTable, TargetEncoder
-from dudek_dali.pipelines import GameReader, GameReaderConfig
+from dudek_dali.pipelines import DaliGameReader
 
 CONFIG = GameReaderConfig(clip_frames=16, stride=2, overlap=4, batch_size=4, chunk_frames=24)
 
@@ -23,7 +22,7 @@ CONFIG = GameReaderConfig(clip_frames=16, stride=2, overlap=4, batch_size=4, chu
 @pytest.mark.parametrize("layout", ["bas", "broadcast"])
 def test_windows_cover_every_video_to_its_tail(layout, device, request):
     game = games_of(request.getfixturevalue(f"{layout}_root"), layout)[0]
-    reader = GameReader(game, device=device, config=CONFIG)
+    reader = DaliGameReader(game, CONFIG, device=device)
     batches = list(reader)
     assert len(batches) == len(reader)
     for v, video in enumerate(game.videos):
@@ -46,7 +45,7 @@ def test_windows_cover_every_video_to_its_tail(layout, device, request):
         assert (last == -1).any()  # 150 sampled frames do not fill the last window
 
 
-def test_targets_come_from_the_shared_encoder(bas_root):  # noqa: F811
+def test_targets_come_from_the_shared_encoder(bas_root):
     game = next(g for g in games_of(bas_root) if g.is_labelled)
     encoder = TargetEncoder(game.label_set, 4)
     video = game.videos[0]
@@ -54,7 +53,7 @@ def test_targets_come_from_the_shared_encoder(bas_root):  # noqa: F811
         video.annotations, label_set=game.label_set, fps=video.fps, key=f"{game.url_local}#1"
     )
     found = 0
-    for batch in GameReader(game, config=CONFIG):
+    for batch in DaliGameReader(game, CONFIG):
         for i in range(len(batch)):
             expected = encoder.encode(events, batch.frame_numbers[i].numpy(), stride=2)
             assert batch.classes[i].tolist() == expected.classes.tolist()

@@ -10,16 +10,15 @@ import torch.nn.functional as F
 from pipeline_fixtures import (
     DEVICES,
     KEYFRAME_INTERVAL,
-    bas_root,  # noqa: F401  (fixture)
-    broadcast_root,  # noqa: F401  (fixture)
+    dali_loader,
     games_of,
     labelled,
     stamped_indices,
     unnormalise,
 )
 
+from dudek_dali.clips import AugmentConfig, ClipAugment, ClipBatch
 from dudek_dali.data.labels import Team
-from dudek_dali.pipelines import AugmentConfig, ClipAugment, ClipBatch, create_clip_loader
 
 WINDOW = {"clip_frames": 12, "stride": 2, "overlap": 4}  # windows every 16 frames: most start mid-GOP
 ONLY = {name: 0.0 for name in AugmentConfig.off().__dict__ if name.endswith("_proba")}
@@ -31,7 +30,7 @@ def only(**probas: float) -> AugmentConfig:
 
 def loader(games, device: str, **options):
     defaults = {"batch_size": 3, "num_threads": 2, "enforce_epoch_size": 6, "augment": AugmentConfig.off()}
-    return create_clip_loader(games, device=device, **{**WINDOW, **defaults, **options})
+    return dali_loader(games, device, **{**WINDOW, **defaults, **options})
 
 
 def epoch(clip_loader) -> list[ClipBatch]:
@@ -58,7 +57,7 @@ def test_delivered_frames_are_the_reported_and_planned_frames(layout, device, re
             numbers = batch.frame_numbers[i].tolist()
             assert numbers == planned.frame_numbers(12, 2).tolist()
             assert stamped_indices(batch.frames[i]) == numbers
-            assert batch.videos[i] == clips.sources[planned.video].path
+            assert batch.videos[i] == clips.videos[planned.video].path
             assert " " in batch.videos[i].parent.name  # match folders with spaces
     assert sorted(int(i) for b in batches for i in b.clip_ids) == list(range(6))
 
@@ -70,7 +69,7 @@ def near_event(game_annotations, label: str, team: Team, frame: int, reach: int)
 
 
 @pytest.mark.parametrize("device", DEVICES)
-def test_flip_mirrors_the_pixels_and_swaps_the_teams(bas_root, device):  # noqa: F811
+def test_flip_mirrors_the_pixels_and_swaps_the_teams(bas_root, device):
     games = labelled(games_of(bas_root))
     # even_choice_proba=1: every clip holds an event, so the targets have something to swap
     options = {"even_choice_proba": 1.0, "enforce_epoch_size": 4, "batch_size": 4}
@@ -107,7 +106,7 @@ def resize(images: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 
 @pytest.mark.parametrize("device", DEVICES)
-def test_crop_matches_a_reference_crop_and_keeps_frame_numbers(bas_root, device):  # noqa: F811
+def test_crop_matches_a_reference_crop_and_keeps_frame_numbers(bas_root, device):
     games = games_of(bas_root)
     clips = loader(games, device, augment=only(crop_proba=1.0), enforce_epoch_size=2, batch_size=2)
     plan = clips.plan()
@@ -135,7 +134,7 @@ def affine_theta(matrix: np.ndarray, width: int, height: int) -> torch.Tensor:
 
 
 @pytest.mark.parametrize("device", DEVICES)
-def test_camera_move_matches_a_reference_warp_and_keeps_frame_numbers(bas_root, device):  # noqa: F811
+def test_camera_move_matches_a_reference_warp_and_keeps_frame_numbers(bas_root, device):
     games = games_of(bas_root)
     options = {"enforce_epoch_size": 2, "batch_size": 2}
     clips = loader(games, device, augment=only(camera_proba=1.0), **options)
@@ -158,7 +157,7 @@ def test_camera_move_matches_a_reference_warp_and_keeps_frame_numbers(bas_root, 
 
 
 @pytest.mark.parametrize("device", DEVICES)
-def test_all_augmentations_together_keep_shapes_and_frame_numbers(bas_root, device):  # noqa: F811
+def test_all_augmentations_together_keep_shapes_and_frame_numbers(bas_root, device):
     games = games_of(bas_root)
     always = {name: 1.0 for name in ONLY}
     clips = loader(games, device, augment=AugmentConfig(**always), enforce_epoch_size=3)
@@ -171,7 +170,7 @@ def test_all_augmentations_together_keep_shapes_and_frame_numbers(bas_root, devi
         assert batch.frame_numbers[i].tolist() == plan[position].frame_numbers(12, 2).tolist()
 
 
-def test_each_clip_gets_only_the_stages_drawn_for_it(bas_root):  # noqa: F811
+def test_each_clip_gets_only_the_stages_drawn_for_it(bas_root):
     """Stages run per clip (DALI conditionals): a clip that drew nothing equals the plain clip."""
     games = games_of(bas_root)
     options = {"enforce_epoch_size": 6, "batch_size": 6, "seed": 3}
@@ -185,7 +184,7 @@ def test_each_clip_gets_only_the_stages_drawn_for_it(bas_root):  # noqa: F811
         assert torch.allclose(mixed.frames[i], plain.frames[i], atol=1e-5) == same
 
 
-def test_epochs_reshuffle_and_repeat_exactly(bas_root):  # noqa: F811
+def test_epochs_reshuffle_and_repeat_exactly(bas_root):
     games = games_of(bas_root)
     with loader(games, "cpu", augment=AugmentConfig(), enforce_epoch_size=4, batch_size=2) as clips:
         first = list(clips)
@@ -198,7 +197,7 @@ def test_epochs_reshuffle_and_repeat_exactly(bas_root):  # noqa: F811
     assert any(not torch.equal(a, b.frame_numbers) for a, b in zip(numbers, second, strict=True))
 
 
-def test_ranks_read_disjoint_clips(bas_root):  # noqa: F811
+def test_ranks_read_disjoint_clips(bas_root):
     games = games_of(bas_root)
     ids = []
     for rank in range(2):
@@ -209,14 +208,14 @@ def test_ranks_read_disjoint_clips(bas_root):  # noqa: F811
     assert ids[0] | ids[1] == {0, 1, 2, 3}
 
 
-def test_keep_aspect_delivers_the_video_aspect(bas_root):  # noqa: F811
+def test_a_non_square_size_keeps_the_video_aspect(bas_root):
     games = games_of(bas_root)
-    batch = epoch(loader(games, "cpu", keep_aspect=True, enforce_epoch_size=1, batch_size=1))[0]
+    batch = epoch(loader(games, "cpu", size=(224, 398), enforce_epoch_size=1, batch_size=1))[0]
     assert batch.frames.shape == (1, 12, 3, 224, 398)
     assert stamped_indices(batch.frames[0]) == batch.frame_numbers[0].tolist()
 
 
-def test_gpu_without_cuda_is_a_clear_error(bas_root):  # noqa: F811
+def test_gpu_without_cuda_is_a_clear_error(bas_root):
     if torch.cuda.is_available():
         pytest.skip("a CUDA GPU is present")
     from dudek_dali.errors import DudekError

@@ -7,12 +7,11 @@ import re
 import av
 import pytest
 from cli_runner import dudek
-from pipeline_fixtures import bas_root  # noqa: F401  (fixture)
 
 from dudek_dali.data.synthetic import read_frame_index
 
 
-def test_preview_renders_the_clip_it_reports(bas_root, tmp_path):  # noqa: F811
+def test_preview_renders_the_clip_it_reports(bas_root, tmp_path):
     out = tmp_path / "previews" / "clip.mp4"
     result = dudek("preview", bas_root, "--out", out, "--clip-frames", "24", "--decode-on-cpu")
     assert result.returncode == 0, result.stderr
@@ -37,7 +36,7 @@ def test_preview_renders_the_clip_it_reports(bas_root, tmp_path):  # noqa: F811
         (["--out", "clip.gif"], "must end in .mp4, .mkv or .webm"),
     ],
 )
-def test_preview_refuses_bad_options(bas_root, tmp_path, args, message):  # noqa: F811
+def test_preview_refuses_bad_options(bas_root, tmp_path, args, message):
     result = dudek("preview", bas_root, "--out", tmp_path / "clip.mp4", "--decode-on-cpu", *args)
     assert result.returncode == 2
     assert message in result.stderr

@@ -7,11 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from dudek_dali.clips.augment import AugmentConfig, ClipAugment
+from dudek_dali.clips.sampling import ClipSampler, SamplingConfig, split_windows
+from dudek_dali.clips.videos import VideoEntry
 from dudek_dali.data.annotations import Annotation
 from dudek_dali.data.labels import BAS, Team
 from dudek_dali.data.targets import EventTable
-from dudek_dali.pipelines.augment_params import AugmentConfig, ClipAugment
-from dudek_dali.pipelines.sampling import ClipSampler, SamplingConfig, VideoSource, split_windows
 
 
 def reference_windows(num_frames: int, clip_frames: int, stride: int, overlap: int) -> list[int]:
@@ -44,9 +45,9 @@ def event(label: str, frame: int, team: Team = Team.LEFT) -> Annotation:
     )
 
 
-def source(name: str, num_frames: int, events: list[Annotation] = ()) -> VideoSource:
+def source(name: str, num_frames: int, events: list[Annotation] = ()) -> VideoEntry:
     table = EventTable.from_annotations(list(events), label_set=BAS, fps=25.0, key=name)
-    return VideoSource(
+    return VideoEntry(
         path=Path(f"/data/{name} - x/224p.mp4"),
         game=name,
         num_frames=num_frames,

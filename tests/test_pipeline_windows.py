@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from dudek_dali.pipelines.windows import assemble_windows, sampled_count, window_count
+from dudek_dali.clips.windows import assemble_windows, sampled_count, window_count
 
 
 def reference_windows(num_sampled: int, clip_frames: int, overlap: int) -> list[list[int]]:

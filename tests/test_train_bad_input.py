@@ -7,17 +7,12 @@ from pathlib import Path
 
 import pytest
 import torch
-from train_fixtures import synth_bas_dataset, tiny_config
+from train_fixtures import tiny_config
 
 from dudek_dali.errors import CheckpointError, DatasetError, DudekError
 from dudek_dali.model import TDeedConfig, create_model
-from dudek_dali.train import checkpoint as ckpt
+from dudek_dali.model import checkpoint as ckpt
 from dudek_dali.train.setup import setup
-
-
-@pytest.fixture(scope="session")
-def synth_bas(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return synth_bas_dataset(tmp_path_factory)
 
 
 def tiny_model_checkpoint(path: Path, *, kind: str = "model", **model_options) -> Path:

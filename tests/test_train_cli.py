@@ -9,10 +9,9 @@ import pytest
 import typer.main
 from cli_runner import dudek
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
-from train_fixtures import synth_bas_dataset
 
 from dudek_dali.cli import app
-from dudek_dali.train import checkpoint as ckpt
+from dudek_dali.model import checkpoint as ckpt
 
 # The options of the seed's ``bas-tdeed-train`` commands (its README and click declarations).
 SEED_COMMON = [
@@ -50,11 +49,6 @@ SEED_OPTIONS = {
 }
 OURS = ["decode-on-gpu", "decode-on-cpu", "frames", "device", "pretrained", "no-pretrained", "log-dir",
         "resume", "ema", "mixup"]  # fmt: skip
-
-
-@pytest.fixture(scope="session")
-def synth_bas(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return synth_bas_dataset(tmp_path_factory)
 
 
 def accepted_options(command: str) -> set[str]:

@@ -8,7 +8,9 @@ import pytest
 import typer
 
 from dudek_dali.cli._app import UserError
-from dudek_dali.cli.train_commands import config_from_options, option_names, parse_bool, parse_size
+from dudek_dali.cli.train_commands import config_from_options
+from dudek_dali.cli.train_options import option_names, parse_bool
+from dudek_dali.cli.train_options import parse_size_option as parse_size
 from dudek_dali.train.config import TrainConfig
 
 # The seed's click defaults (bas-tdeed-train), which differ between its three commands.

@@ -47,13 +47,6 @@ def worker(out: Path, dataset: Path) -> None:
     (out / f"rank{run.dist.rank}.json").write_text(json.dumps(report))
 
 
-@pytest.fixture(scope="session")
-def synth_bas(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from train_fixtures import synth_bas_dataset
-
-    return synth_bas_dataset(tmp_path_factory)
-
-
 @pytest.mark.slow
 def test_two_cpu_processes_train_one_model_on_disjoint_shards(synth_bas: Path, tmp_path: Path) -> None:
     command = [

@@ -11,20 +11,15 @@ from pathlib import Path
 
 import pytest
 import torch
-from train_fixtures import synth_bas_dataset, tiny_config
+from train_fixtures import tiny_config
 
-from dudek_dali.train import checkpoint as ckpt
+from dudek_dali.model import checkpoint as ckpt
 from dudek_dali.train.api import train_model
 
 pytestmark = [
     pytest.mark.gpu,
     pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU"),
 ]
-
-
-@pytest.fixture(scope="session")
-def synth_bas(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return synth_bas_dataset(tmp_path_factory)
 
 
 @pytest.mark.parametrize(("precision", "scaled"), [("auto", False), ("fp16", True)])

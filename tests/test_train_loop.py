@@ -8,16 +8,11 @@ from pathlib import Path
 
 import pytest
 import torch
-from train_fixtures import synth_bas_dataset, synth_broadcast_dataset, tiny_config
+from train_fixtures import tiny_config
 
-from dudek_dali.train import checkpoint as ckpt
+from dudek_dali.model import checkpoint as ckpt
 from dudek_dali.train.api import train_model
 from dudek_dali.train.setup import setup
-
-
-@pytest.fixture(scope="session")
-def synth_bas(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return synth_bas_dataset(tmp_path_factory)
 
 
 class Killed(Exception):
@@ -94,9 +89,9 @@ def test_killed_run_resumes_with_the_same_losses(synth_bas: Path, tmp_path: Path
 
 
 def test_pretrain_on_broadcasts_then_fine_tune_on_bas(
-    synth_bas: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+    synth_bas: Path, synth_broadcast: Path, tmp_path: Path
 ) -> None:
-    broadcasts = synth_broadcast_dataset(tmp_path_factory)
+    broadcasts = synth_broadcast
     pretrain = tiny_config(
         broadcasts, tmp_path / "pretrain", command="pretrain", nr_epochs=1, enforce_train_epoch_size=2
     )

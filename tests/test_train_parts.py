@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from dudek_dali.errors import CheckpointError
-from dudek_dali.train import checkpoint as ckpt
+from dudek_dali.model import checkpoint as ckpt
 from dudek_dali.train.mixup import mixup, mixup_draw
 from dudek_dali.train.rng import capture_rng_state, restore_rng_state, seed_everything
 

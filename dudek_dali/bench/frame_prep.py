@@ -39,10 +39,10 @@ def extraction(
 ) -> dict[str, float]:
     """Extract from scratch (existing folders of ``games`` are removed first) and measure it.
 
-    ``size`` is (width, height) as in ``extract_frames``.
+    ``size`` is (height, width).
     """
     remove_frame_folders(games)
-    report = extract_frames(games, workers=workers, stride=stride, size=size)
+    report = extract_frames(games, ExtractionConfig(stride=stride, size=size), workers=workers)
     if report.failed:
         video, why = report.failed[0]
         raise DatasetError(f"{video}: frame extraction failed ({why})")
@@ -64,7 +64,7 @@ def frames_ready(games: Sequence[Game], *, stride: int, size: tuple[int, int]) -
 def prepare_frames(
     games: Sequence[Game], *, workers: int, stride: int, size: tuple[int, int]
 ) -> dict[str, Any]:
-    """Frame folders for ``games`` (width, height ``size``), extracted and timed unless complete.
+    """Frame folders for ``games`` ((height, width) ``size``), extracted and timed unless complete.
 
     Returns the extraction numbers, the disk of folders and videos, and ``created`` (whether
     this call made the folders, so the caller may remove them afterwards).

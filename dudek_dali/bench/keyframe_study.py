@@ -96,7 +96,7 @@ def keyframe_study(
     frames = None
     if with_frames:
         log("frame folders of the same games (for the disk comparison)")
-        frames = prepare_frames(games, workers=workers, stride=spec.stride, size=(spec.size[1], spec.size[0]))
+        frames = prepare_frames(games, workers=workers, stride=spec.stride, size=spec.size)
         if frames["created"]:
             remove_frame_folders(games)
     try:

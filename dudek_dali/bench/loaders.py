@@ -26,10 +26,11 @@ from dudek_dali.bench.isolate import IsolatedError, run_isolated
 from dudek_dali.bench.keyframes import decoded_frames, keyframe_indices, mean_gap
 from dudek_dali.bench.machine import cuda_available, describe_machine
 from dudek_dali.bench.resources import ResourceSampler
-from dudek_dali.bench.spec import LOADER_KINDS, ClipSpec, LoaderKind
+from dudek_dali.bench.spec import ClipSpec
 from dudek_dali.bench.throughput import TimedRun, run_for
 from dudek_dali.data.games import Game
 from dudek_dali.pipelines.validation import CPU_CODECS
+from dudek_dali.sources import VIDEO_SOURCES, VideoSource, create_clip_loader
 
 
 def default_workers() -> int:
@@ -37,26 +38,22 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def create_loader(kind: LoaderKind, games: Sequence[Game], spec: ClipSpec, *, workers: int) -> Any:
-    """The loader ``kind`` over ``games``, delivering ``spec``'s clips."""
+def create_loader(kind: VideoSource, games: Sequence[Game], spec: ClipSpec, *, workers: int) -> Any:
+    """The loader ``kind`` over ``games``, delivering ``spec``'s clips (the PyAV floor unaugmented)."""
     if kind == "pyav":
-        from dudek_dali.bench.pyav_reader import PyAVClipReader
+        from dudek_dali.pyav import PyAVClipReader
 
-        return PyAVClipReader(games, spec)
-    if kind == "frames":
-        import torch
+        return PyAVClipReader(games, spec.sampling(augment=False), size=spec.size, batch_size=spec.batch_size)
+    from dudek_dali.devices import resolve_device
 
-        from dudek_dali.frames import create_frame_loader
-
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-        return create_frame_loader(games, device=device, num_workers=workers, **spec.loader_options())
-    from dudek_dali.pipelines import create_clip_loader
-
-    device = "gpu" if kind == "dali-gpu" else "cpu"
-    return create_clip_loader(games, device=device, num_threads=workers, **spec.loader_options())
+    device = resolve_device("auto") if kind == "frames" else None
+    return create_clip_loader(
+        games, spec.sampling(), source=kind, size=spec.size, batch_size=spec.batch_size, device=device,
+        workers=workers,
+    )  # fmt: skip
 
 
-def loader_device(kind: LoaderKind) -> str:
+def loader_device(kind: VideoSource) -> str:
     if kind == "dali-gpu":
         return "gpu"
     if kind == "frames":
@@ -65,7 +62,7 @@ def loader_device(kind: LoaderKind) -> str:
 
 
 def measure_loader(
-    kind: LoaderKind,
+    kind: VideoSource,
     games: Sequence[Game],
     spec: ClipSpec,
     *,
@@ -84,7 +81,7 @@ def measure_loader(
             run = run_for(loader, seconds, created_at=created_at, on_first_batch=sampler.mark, sync=sync)
             usage = sampler.usage()
             pyav_decoded = getattr(loader, "decoded", None)
-            paths = [str(s.path) for s in loader.sampler.sources]
+            paths = [str(v.path) for v in loader.videos]
         finally:
             loader.close()
     return {
@@ -97,7 +94,7 @@ def measure_loader(
     }
 
 
-def _preload(kind: LoaderKind) -> None:
+def _preload(kind: VideoSource) -> None:
     """Import what the loader needs first: Python import time is not the loader's start-up."""
     import av  # noqa: F401
     import torch  # noqa: F401
@@ -105,7 +102,9 @@ def _preload(kind: LoaderKind) -> None:
     if kind == "frames":
         import dudek_dali.frames.loader  # noqa: F401
     elif kind.startswith("dali"):
-        import nvidia.dali.fn  # noqa: F401
+        from dudek_dali.pipelines.graph import import_dali
+
+        import_dali()
 
 
 def _cuda_sync() -> None:
@@ -141,7 +140,7 @@ def _rates(
     }
 
 
-def available_kinds(games: Sequence[Game], kinds: Sequence[LoaderKind]) -> dict[str, str | None]:
+def available_kinds(games: Sequence[Game], kinds: Sequence[VideoSource]) -> dict[str, str | None]:
     """For each requested loader, None if it can run here, else why not."""
     codecs = {v.info.codec for g in games for v in g.videos}
     reasons: dict[str, str | None] = {}
@@ -173,7 +172,7 @@ def compare_loaders(
     spec: ClipSpec,
     *,
     seconds: float = 10.0,
-    kinds: Sequence[LoaderKind] = LOADER_KINDS,
+    kinds: Sequence[VideoSource] = VIDEO_SOURCES,
     workers: int | None = None,
     keep_frames: bool = False,
     log=print,
@@ -202,8 +201,7 @@ def compare_loaders(
     preparation = None
     if "frames" in kinds:
         log("preparing frame folders (extraction is timed)")
-        width_height = (spec.size[1], spec.size[0])
-        preparation = prepare_frames(games, workers=workers, stride=spec.stride, size=width_height)
+        preparation = prepare_frames(games, workers=workers, stride=spec.stride, size=spec.size)
         result["preparation"] = {"frames": preparation}
     try:
         for kind in kinds:

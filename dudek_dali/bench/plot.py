@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from dudek_dali.bench.machine import machine_line
-from dudek_dali.bench.output import write_atomic
 from dudek_dali.bench.spec import LOADER_TITLES
+from dudek_dali.files import write_atomic
 
 
 def _figure(ncols: int, *, width: float = 5.0, height: float = 3.8):

@@ -20,12 +20,12 @@ from dudek_dali.bench.isolate import IsolatedError, run_isolated
 from dudek_dali.bench.keyframes import keyframe_indices
 from dudek_dali.bench.loaders import available_kinds, default_workers, measure_loader
 from dudek_dali.bench.machine import describe_machine
-from dudek_dali.bench.spec import ClipSpec, LoaderKind
+from dudek_dali.bench.spec import ClipSpec
 from dudek_dali.data.games import discover_games
-from dudek_dali.data.synthetic import SynthConfig, synthesize_dataset
-from dudek_dali.data.synthetic_config import FPS
+from dudek_dali.data.synthetic import FPS, SynthConfig, synthesize_dataset
 from dudek_dali.frames import frames_dir
 from dudek_dali.frames.extract import folder_disk_bytes
+from dudek_dali.sources import VideoSource
 
 MIB = 2**20
 
@@ -36,7 +36,7 @@ def scaling_study(
     *,
     sizes: Sequence[int] = (10, 30, 100),
     minutes: float = 0.2,
-    kinds: Sequence[LoaderKind] = ("dali-gpu", "dali-cpu", "frames"),
+    kinds: Sequence[VideoSource] = ("dali-gpu", "dali-cpu", "frames"),
     workers: int | None = None,
     keep_frames: bool = False,
     log=print,
@@ -60,9 +60,7 @@ def scaling_study(
     frames = None
     if "frames" in kinds:
         log("extracting frame folders of every game (timed once)")
-        frames = prepare_frames(
-            labelled, workers=workers, stride=spec.stride, size=(spec.size[1], spec.size[0])
-        )
+        frames = prepare_frames(labelled, workers=workers, stride=spec.stride, size=spec.size)
     rows = []
     try:
         for n in sizes:

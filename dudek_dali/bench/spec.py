@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any
 
-LoaderKind = Literal["dali-gpu", "dali-cpu", "frames", "pyav"]
-LOADER_KINDS: tuple[str, ...] = get_args(LoaderKind)
+from dudek_dali.sources import VIDEO_SOURCES, VideoSource
+
+if TYPE_CHECKING:
+    from dudek_dali.clips.sampling import SamplingConfig
+
 LOADER_NAMES = {
     "dali-gpu": "DALI GPU",
     "dali-cpu": "DALI CPU",
@@ -21,10 +24,13 @@ LOADER_TITLES = {
 }
 
 
-def check_loader_kinds(kinds: list[str] | tuple[str, ...]) -> tuple[LoaderKind, ...]:
-    unknown = [k for k in kinds if k not in LOADER_KINDS]
+def check_loader_kinds(kinds: list[str] | tuple[str, ...]) -> tuple[VideoSource, ...]:
+    """The video sources to measure, checked, without repeats (the PyAV floor is ``pyav``)."""
+    unknown = [k for k in kinds if k not in VIDEO_SOURCES]
     if unknown or not kinds:
-        raise ValueError(f"loaders must be among {', '.join(LOADER_KINDS)}, got {', '.join(kinds) or 'none'}")
+        raise ValueError(
+            f"loaders must be among {', '.join(VIDEO_SOURCES)}, got {', '.join(kinds) or 'none'}"
+        )
     return tuple(dict.fromkeys(kinds))  # type: ignore[return-value]
 
 
@@ -60,20 +66,20 @@ class ClipSpec:
         """Video frames from a clip's first frame to its last, inclusive."""
         return (self.clip_frames - 1) * self.stride + 1
 
-    def loader_options(self) -> dict[str, Any]:
-        """Keyword arguments shared by ``create_clip_loader`` and ``create_frame_loader``."""
-        from dudek_dali.pipelines import AugmentConfig
+    def sampling(self, *, augment: bool | None = None) -> SamplingConfig:
+        """The epochs every loader reads (``augment`` overrides the spec's, e.g. off for the floor)."""
+        from dudek_dali.clips.augment import AugmentConfig
+        from dudek_dali.clips.sampling import SamplingConfig
 
-        return {
-            "clip_frames": self.clip_frames,
-            "stride": self.stride,
-            "overlap": self.overlap,
-            "size": self.size,
-            "augment": AugmentConfig() if self.augment else AugmentConfig.off(),
-            "enforce_epoch_size": self.epoch_clips,
-            "batch_size": self.batch_size,
-            "seed": self.seed,
-        }
+        augmented = self.augment if augment is None else augment
+        return SamplingConfig(
+            clip_frames=self.clip_frames,
+            stride=self.stride,
+            overlap=self.overlap,
+            epoch_size=self.epoch_clips,
+            seed=self.seed,
+            augment=AugmentConfig() if augmented else AugmentConfig.off(),
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "size": list(self.size)}

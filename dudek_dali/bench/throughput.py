@@ -2,7 +2,7 @@
 
 Loaders here are anything with ``set_epoch(epoch)``, ``plan()`` (the epoch's planned clips, in
 delivery order) and iteration yielding batches with ``len()``: the DALI ``ClipLoader``, the
-frame-folder loader and :class:`~dudek_dali.bench.pyav_reader.PyAVClipReader`.
+frame-folder loader and :class:`~dudek_dali.pyav.PyAVClipReader`.
 """
 
 from __future__ import annotations

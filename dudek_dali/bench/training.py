@@ -69,9 +69,7 @@ def measure_training(kind: str, root: Path, spec: TrainingSpec, *, workers: int)
                 run.state.epoch, run.state.step_in_epoch = epoch, 0  # fit's end-of-epoch bookkeeping
                 epochs.append(train_one_epoch(run, epoch))
         finally:
-            for loader in (run.train_loader, run.val_loader):
-                if hasattr(loader, "close"):
-                    loader.close()
+            run.close_loaders()
             run.logger.close()
     last = epochs[-1]
     return {
@@ -105,7 +103,7 @@ def training_study(
     frames = None
     if "frames" in kinds:
         log("frame folders for every labelled game")
-        frames = prepare_frames(games, workers=workers, stride=2, size=(spec.size[1], spec.size[0]))
+        frames = prepare_frames(games, workers=workers, stride=2, size=spec.size)
     try:
         for kind in kinds:
             if reasons[kind]:

@@ -1,8 +1,16 @@
-"""The Typer application every command module registers itself on."""
+"""The Typer application every command module registers itself on.
+
+Help is click's plain formatter (``rich_markup_mode=None``), not Rich's panels: Rich truncates
+long option names such as ``--clip-frames-count, --clip_frames_count`` with an ellipsis in an
+80-column terminal and draws boxes into pipes; click wraps to the terminal and stays readable
+when piped.
+"""
 
 from __future__ import annotations
 
 import typer
+
+CONTEXT = {"help_option_names": ["--help", "-h"], "max_content_width": 100}
 
 app = typer.Typer(
     name="dudek",
@@ -10,7 +18,18 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings=CONTEXT,
 )
+
+
+def sub_app(name: str, help: str) -> typer.Typer:
+    """A command group with the same help formatting as ``app``, registered on it."""
+    group = typer.Typer(
+        name=name, help=help, no_args_is_help=True, rich_markup_mode=None, context_settings=CONTEXT
+    )
+    app.add_typer(group, name=name)
+    return group
 
 
 class UserError(Exception):

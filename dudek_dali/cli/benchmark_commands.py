@@ -11,15 +11,12 @@ from typing import Annotated, Any
 
 import typer
 
-from dudek_dali.cli._app import UserError, app
+from dudek_dali.cli._app import UserError, sub_app
 from dudek_dali.cli.data_commands import LayoutOption, ResolutionOption
 
-benchmark_app = typer.Typer(
-    name="benchmark",
-    help="Measure the data paths: DALI (GPU/CPU) against frame folders, side by side.",
-    no_args_is_help=True,
+benchmark_app = sub_app(
+    "benchmark", "Measure the data paths: DALI (GPU/CPU) against frame folders, side by side."
 )
-app.add_typer(benchmark_app, name="benchmark")
 
 Dataset = Annotated[Path, typer.Argument(help="Dataset root holding <league>/<season>/<match>/ folders.")]
 Json = Annotated[Path | None, typer.Option("--json", help="Also write the results as JSON here.")]
@@ -32,7 +29,7 @@ Layout = Annotated[LayoutOption, typer.Option(help="bas: SN-BAS-2025; broadcast:
 Resolution = Annotated[ResolutionOption, typer.Option(help="Which videos to read: 224p or 720p.")]
 ClipFrames = Annotated[int, typer.Option(min=1, help="Frames per clip (sampled `stride` apart).")]
 Stride = Annotated[int, typer.Option(min=1, help="Video frames between a clip's frames (2: 12.5 fps).")]
-Size = Annotated[str, typer.Option(help="Delivered frame size, WIDTHxHEIGHT.")]
+Size = Annotated[str, typer.Option(help="Delivered frame size, HEIGHTxWIDTH (or one number: a square).")]
 BatchSize = Annotated[int, typer.Option(min=1, help="Clips per batch.")]
 EpochClips = Annotated[
     int, typer.Option(min=1, help="Clips per epoch (the seed's enforce_train_epoch_size).")
@@ -58,13 +55,12 @@ Work = Annotated[
 
 def _spec(clip_frames: int, stride: int, size: str, batch_size: int, epoch_clips: int, augment: bool):
     from dudek_dali.bench.spec import ClipSpec
-    from dudek_dali.frames import parse_size
+    from dudek_dali.sizes import parse_size
 
     try:
-        width, height = parse_size(size)
         return ClipSpec(
             clip_frames=clip_frames, stride=stride, overlap=round(clip_frames * 68 / 80),
-            size=(height, width), batch_size=batch_size, augment=augment, epoch_clips=epoch_clips,
+            size=parse_size(size), batch_size=batch_size, augment=augment, epoch_clips=epoch_clips,
         )  # fmt: skip
     except ValueError as err:
         raise UserError(str(err)) from None
@@ -84,14 +80,10 @@ def _kinds(text: str, *, pyav: bool = True) -> tuple:
 
 
 def _games(dataset: Path, layout: LayoutOption, resolution: ResolutionOption, count: int) -> list:
-    from dudek_dali.data.games import discover_games
+    from dudek_dali.data.games import find_games
 
-    found = discover_games(dataset, layout=layout.value, resolution=int(resolution.value))
-    labelled = [g for g in found.games if g.is_labelled]
-    if not labelled:
-        problems = f" ({found.problems[0]})" if found.problems else ""
-        raise UserError(f"{dataset}: no labelled {layout.value} games at {resolution.value}p{problems}")
-    return labelled[:count]
+    games = find_games(dataset, layout=layout.value, resolution=int(resolution.value), labelled_only=True)
+    return games[:count]
 
 
 def _log(message: str) -> None:
@@ -101,7 +93,7 @@ def _log(message: str) -> None:
 def _finish(result: dict[str, Any], table, json_out: Path | None, plot_out: Path | None, plot) -> None:
     from rich.console import Console
 
-    from dudek_dali.bench.output import write_json
+    from dudek_dali.files import write_json
 
     Console().print(table)
     if json_out:
@@ -212,13 +204,12 @@ def training_command(
     """Steps/s and data-wait fraction of a short train-challenge run with each loader."""
     from dudek_dali.bench.tables import training_table
     from dudek_dali.bench.training import TrainingSpec, training_study
-    from dudek_dali.frames import parse_size
+    from dudek_dali.sizes import parse_size
 
     kinds = _kinds(loaders, pyav=False)
     try:
-        width, height = parse_size(size)
         spec = TrainingSpec(
-            model=model, clip_frames=clip_frames, size=(height, width), batch_size=batch_size,
+            model=model, clip_frames=clip_frames, size=parse_size(size), batch_size=batch_size,
             steps=steps, epochs=epochs,
         )  # fmt: skip
     except ValueError as err:

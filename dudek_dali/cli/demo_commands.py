@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from dudek_dali.cli._app import app
+from dudek_dali.cli.options import DECODE_HELP, source_choice
 from dudek_dali.demo import DemoConfig
 
 _DEFAULTS = DemoConfig()
@@ -15,11 +16,7 @@ _DEFAULTS = DemoConfig()
 @app.command()
 def demo(
     workdir: Path = typer.Option(Path("demo"), help="Folder for the dataset, model, logs, plots and zips."),
-    decode_on_gpu: bool | None = typer.Option(
-        None,
-        "--decode-on-gpu/--decode-on-cpu",
-        help="Decode with NVDEC on the GPU, or with DALI on the CPU. Default: GPU if present.",
-    ),
+    decode_on_gpu: bool | None = typer.Option(None, "--decode-on-gpu/--decode-on-cpu", help=DECODE_HELP),
     epochs: int = typer.Option(_DEFAULTS.epochs, help="Training epochs (each of --clips-per-epoch clips)."),
     clips_per_epoch: int = typer.Option(_DEFAULTS.clips_per_epoch, help="Training clips per epoch."),
     seed: int = typer.Option(0, help="Seed of the synthetic dataset and of training."),
@@ -28,16 +25,11 @@ def demo(
 
     Takes a few minutes on a 2-core CPU; uses no hub weights and no network.
     """
-    import torch
     from rich.console import Console
 
     from dudek_dali.cli.demo_report import demo_summary
     from dudek_dali.demo import run_demo
 
-    cuda = torch.cuda.is_available()
-    on_gpu = decode_on_gpu if decode_on_gpu is not None else cuda
     config = DemoConfig(epochs=epochs, clips_per_epoch=clips_per_epoch, seed=seed)
-    result = run_demo(
-        workdir, decode="gpu" if on_gpu else "cpu", device="cuda" if cuda else "cpu", config=config
-    )
+    result = run_demo(workdir, source=source_choice(decode_on_gpu), config=config)
     Console().print(demo_summary(result))

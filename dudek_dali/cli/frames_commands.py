@@ -23,7 +23,7 @@ def extract_frames_command(
     ),
     stride: int = typer.Option(2, min=1, help="Keep frames 0, stride, 2*stride, ... (the training stride)."),
     size: str = typer.Option(
-        "224x224", help="Output WIDTHxHEIGHT of every JPEG (frames are squashed to it)."
+        "224x224", help="HEIGHTxWIDTH of every JPEG, or one number for a square (frames are squashed to it)."
     ),
     save_all: bool = typer.Option(
         False,
@@ -42,29 +42,20 @@ def extract_frames_command(
     from rich.console import Console
 
     from dudek_dali.cli.frames_report import extraction_table, progress_bar
-    from dudek_dali.data.games import discover_games
-    from dudek_dali.frames import extract_frames, parse_size
+    from dudek_dali.data.games import find_games
+    from dudek_dali.frames import ExtractionConfig, extract_frames
+    from dudek_dali.sizes import parse_size
 
     try:
-        width_height = parse_size(size)
+        config = ExtractionConfig(
+            stride=stride, size=parse_size(size), save_all=save_all, radius_sec=radius_sec, quality=quality
+        )
     except ValueError as err:
         raise UserError(str(err)) from None
-    found = discover_games(dataset, layout=layout.value, resolution=int(resolution.value))
-    found.raise_for_problems()
-    if not found.games:
-        raise UserError(f"{dataset}: no {layout.value} games at {resolution.value}p found")
+    games = find_games(dataset, layout=layout.value, resolution=int(resolution.value))
     console = Console(stderr=True)
     with progress_bar(console, enabled=progress) as on_progress:
-        report = extract_frames(
-            found.games,
-            stride=stride,
-            size=width_height,
-            save_all=save_all,
-            radius_sec=radius_sec,
-            quality=quality,
-            workers=workers,
-            progress=on_progress,
-        )
+        report = extract_frames(games, config, workers=workers, progress=on_progress)
     Console().print(extraction_table(report))
     for _video, reason in report.failed:  # each reason names its video
         typer.secho(f"error: {reason}", fg=typer.colors.RED, err=True)

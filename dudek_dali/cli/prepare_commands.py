@@ -41,15 +41,12 @@ def prepare_command(
     """Re-encode every video with short keyframe intervals into a copy of the dataset (resumable)."""
     from rich.console import Console
 
-    from dudek_dali.data.games import discover_games
+    from dudek_dali.data.games import find_games
     from dudek_dali.prepare import default_codec, prepare_dataset
 
     if codec not in ("auto", "vp9", "h264"):
         raise UserError(f"--codec must be auto, vp9 or h264, got {codec!r}")
-    found = discover_games(dataset, layout=layout.value, resolution=int(resolution.value))
-    found.raise_for_problems()
-    if not found.games:
-        raise UserError(f"{dataset}: no {layout.value} games at {resolution.value}p found")
+    games = find_games(dataset, layout=layout.value, resolution=int(resolution.value))
     chosen = default_codec() if codec == "auto" else codec
     console = Console(stderr=True)
 
@@ -59,7 +56,7 @@ def prepare_command(
         )
 
     result = prepare_dataset(
-        dataset, out, found.games, keyframe_interval=keyframe_interval, codec=chosen, crf=crf, on_video=report
+        dataset, out, games, keyframe_interval=keyframe_interval, codec=chosen, crf=crf, on_video=report
     )
     mib = 2**20
     done = f"{len(result.written)} videos re-encoded, {len(result.skipped)} already done"

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import typer
 
-from dudek_dali.cli._app import UserError, app
-
-LABEL_FILE = "Labels-ball.json"
+from dudek_dali.cli._app import app
 
 
 class SplitOption(str, Enum):
@@ -38,24 +36,20 @@ def evaluate(
     ),
 ) -> None:
     """Score predictions with the official team-mAP@1 and mAP@1 (games present in both are scored)."""
-    from dudek_dali.data.annotations import read_labels
-    from dudek_dali.spotting import evaluate_spotting, read_predictions
+    from dudek_dali.spotting.evaluate import evaluate_predictions
 
-    label_files = _label_files(labels_root, split.value)
-    predicted = read_predictions(predictions)
-    scored = sorted(set(label_files) & set(predicted))
-    _warn_unmatched(sorted(set(label_files) - set(predicted)), "labelled but not predicted")
-    _warn_unmatched(sorted(set(predicted) - set(label_files)), f"predicted but not labelled ({split.value})")
-    if not scored:
-        raise UserError(f"no game of {labels_root} ({split.value}) has predictions in {predictions}")
-    truth = {game: read_labels(label_files[game]).annotations for game in scored}
-    scores = evaluate_spotting(truth, {game: predicted[game] for game in scored})
+    report = evaluate_predictions(labels_root, predictions, split=split.value)
+    _warn_unmatched(report.not_predicted, "labelled but not predicted")
+    _warn_unmatched(report.not_labelled, f"predicted but not labelled ({split.value})")
     if as_json:
-        typer.echo(json.dumps(scores.to_json(), indent=1))
+        typer.echo(json.dumps(report.scores.to_json(), indent=1))
     else:
-        _print_table(scores)
+        _print_table(report.scores)
     if plots is not None:
-        _write_plots(plots, scores, truth, predicted)
+        from dudek_dali.spotting.plots import plot_evaluation
+
+        written = plot_evaluation(plots, report.scores, report.truth, report.predictions)
+        typer.secho(f"wrote {len(written)} plot(s) to {plots}", err=True)
 
 
 @app.command("validate-submission")
@@ -66,12 +60,10 @@ def validate_submission(
     ),
 ) -> None:
     """Check a submission against the challenge format; print every problem (exit 1 if any)."""
-    from dudek_dali.data.splits import OFFICIAL_SPLITS
+    from dudek_dali.data.splits import official_game_ids
     from dudek_dali.spotting import check_submission
 
-    expected = None
-    if split is not SplitOption.all:
-        expected = [f"england_efl/2019-2020/{match}" for match in OFFICIAL_SPLITS[split.value]]
+    expected = None if split is SplitOption.all else official_game_ids(split.value)
     report = check_submission(submission, expected_games=expected)
     for problem in report.problems:
         typer.echo(problem)
@@ -79,20 +71,6 @@ def validate_submission(
         typer.secho(f"{len(report.problems)} problem(s) in {submission}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
     typer.echo(f"OK: {submission} holds {report.num_games} games, {report.num_predictions} predictions")
-
-
-def _label_files(root: Path, split: str) -> dict[str, Path]:
-    """``league/season/match`` -> label file, for the games of ``split``."""
-    from dudek_dali.data.splits import official_split_of
-
-    if not root.is_dir():
-        raise UserError(f"{root}: labels folder not found")
-    files = {"/".join(p.relative_to(root).parts[:3]): p for p in sorted(root.glob(f"*/*/*/{LABEL_FILE}"))}
-    if not files:
-        raise UserError(f"{root}: no <league>/<season>/<match>/{LABEL_FILE} found")
-    if split != "all":
-        files = {game: p for game, p in files.items() if official_split_of(game.split("/")[2]) == split}
-    return files
 
 
 def _warn_unmatched(games: list[str], what: str) -> None:
@@ -128,13 +106,3 @@ def _print_table(scores) -> None:
     console.print(table)
     console.print(f"team-mAP@1: {scores.team.value * 100:.2f}")
     console.print(f"mAP@1:      {scores.no_team.value * 100:.2f}")
-
-
-def _write_plots(folder: Path, scores, truth: dict, predicted: dict) -> None:
-    from dudek_dali.spotting.plots import plot_per_class_ap, plot_timeline
-
-    written = [plot_per_class_ap(scores, folder / "per_class_ap.png")]
-    for game in scores.games:
-        name = "timeline - " + game.replace("/", " - ") + ".png"
-        written.append(plot_timeline(game, truth[game], predicted[game], folder / name))
-    typer.secho(f"wrote {len(written)} plot(s) to {folder}", err=True)

@@ -8,6 +8,7 @@ import typer
 
 from dudek_dali.cli._app import app
 from dudek_dali.cli.data_commands import LayoutOption, ResolutionOption
+from dudek_dali.cli.options import DECODE_HELP, DEVICE_HELP, source_choice
 
 
 def submit(
@@ -38,21 +39,12 @@ def submit(
     flip_tta: bool = typer.Option(
         False, "--flip-tta", help="Also score each window mirrored (teams swapped back) and average: 2x time."
     ),
-    device: str | None = typer.Option(
-        None, help="Torch device for the model (default: cuda if present, else cpu)."
-    ),
-    decode_on_gpu: bool | None = typer.Option(
-        None,
-        "--decode-on-gpu/--decode-on-cpu",
-        help="Decode with NVDEC on the GPU, or on the CPU (VP8/VP9/MJPEG only). Default: GPU if present.",
-    ),
+    device: str = typer.Option("auto", help=DEVICE_HELP),
+    decode_on_gpu: bool | None = typer.Option(None, "--decode-on-gpu/--decode-on-cpu", help=DECODE_HELP),
 ) -> None:
     """Predict every game of a dataset with a trained model and write the challenge submission zip."""
-    import torch
-
     from dudek_dali.spotting.submit import create_submission
 
-    cuda = torch.cuda.is_available()
     summary = create_submission(
         dataset_path,
         model_checkpoint_path,
@@ -62,8 +54,8 @@ def submit(
         overlap=overlap,
         batch_size=batch_size,
         flip_tta=flip_tta,
-        device=device or ("cuda" if cuda else "cpu"),
-        decode_device="gpu" if (decode_on_gpu if decode_on_gpu is not None else cuda) else "cpu",
+        device=device,
+        source=source_choice(decode_on_gpu),
     )
     typer.echo(f"wrote {summary.path}: {summary.games} games, {summary.predictions} predictions")
     typer.echo(f"check it with: dudek validate-submission '{summary.path}'")

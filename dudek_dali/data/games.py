@@ -164,6 +164,24 @@ def discover_games(
     return found
 
 
+def find_games(
+    root: Path | str,
+    *,
+    layout: Layout = "bas",
+    resolution: Resolution = 224,
+    labelled_only: bool = False,
+) -> list[Game]:
+    """The games under ``root``, or one :class:`~dudek_dali.errors.DatasetError` saying why there
+    are none to use: a broken match folder (named, with the reason), or no games at all."""
+    found = discover_games(root, layout=layout, resolution=resolution)
+    found.raise_for_problems()
+    games = [g for g in found.games if g.is_labelled] if labelled_only else found.games
+    if not games:
+        what = "labelled " if labelled_only else ""
+        raise DatasetError(f"{root}: no {what}{layout} games at {resolution}p found")
+    return games
+
+
 def _match_dirs(root: Path, layout: Layout) -> Iterable[Path]:
     markers = {label_file_name(layout), *(n for r in RESOLUTIONS for n in video_names(layout, r))}
     for dirpath, dirnames, filenames in os.walk(root):
@@ -199,3 +217,25 @@ def _load_game(root: Path, match_dir: Path, layout: Layout, resolution: Resoluti
         videos=tuple(videos),
         labels=labels,
     )
+
+
+def find_game(games: list[Game], name: str | None) -> Game:
+    """The game whose match folder (or ``league/season/match``, or a unique part of it) is ``name``.
+
+    ``None`` picks the first labelled game (the first game when none is labelled). Raises
+    :class:`~dudek_dali.errors.DatasetError` when nothing or more than one game matches.
+    """
+    if not games:
+        raise DatasetError("no games to choose from")
+    if name is None:
+        labelled = [g for g in games if g.is_labelled]
+        return (labelled or games)[0]
+    wanted = name.lower()
+    exact = [g for g in games if wanted in (g.match.lower(), g.url_local.lower())]
+    matches = exact or [g for g in games if wanted in g.url_local.lower()]
+    if not matches:
+        raise DatasetError(f"no game matches {name!r} (run `dudek info DATASET` to list them)")
+    if len(matches) > 1:
+        listed = "; ".join(g.match for g in matches[:5])
+        raise DatasetError(f"{name!r} matches {len(matches)} games ({listed}); give more of the match name")
+    return matches[0]

@@ -141,5 +141,3 @@ class LabelSet:
 
 BAS = LabelSet("bas", BAS_CLASSES)
 ACTION_SPOTTING = LabelSet("action_spotting", ACTION_SPOTTING_CLASSES)
-
-LABEL_SETS: dict[str, LabelSet] = {"bas": BAS, "action_spotting": ACTION_SPOTTING}

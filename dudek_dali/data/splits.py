@@ -9,7 +9,9 @@ from typing import Literal, TypeVar
 Split = Literal["train", "valid", "test", "challenge"]
 SPLITS: tuple[str, ...] = ("train", "valid", "test", "challenge")
 
-# Match folder names of SN-BAS-2025 (all under england_efl/2019-2020).
+# Where SN-BAS-2025's games live: <league>/<season>/<match> = england_efl/2019-2020/<match>.
+OFFICIAL_LEAGUE, OFFICIAL_SEASON = "england_efl", "2019-2020"
+# Match folder names of SN-BAS-2025.
 OFFICIAL_SPLITS: dict[str, tuple[str, ...]] = {
     "train": (
         "2019-10-01 - Leeds United - West Bromwich",
@@ -32,6 +34,12 @@ T = TypeVar("T")
 def official_split_of(match: str) -> Split | None:
     """The official split a match folder name belongs to, or None for other games."""
     return _SPLIT_OF.get(match.strip())  # type: ignore[return-value]
+
+
+def official_game_ids(split: Split) -> list[str]:
+    """``league/season/match`` of every game of an official split (what submissions name them)."""
+    check_split(split)
+    return [f"{OFFICIAL_LEAGUE}/{OFFICIAL_SEASON}/{match}" for match in OFFICIAL_SPLITS[split]]
 
 
 def check_split(split: str) -> Split:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from dudek_dali.data.video_scan import VideoScan, scan_video
 from dudek_dali.errors import VideoError
+from dudek_dali.files import write_json
 
 NOMINAL_FPS = 25.0
 
@@ -81,7 +82,11 @@ def default_cache_path() -> Path:
 
 
 class VideoInfoCache:
-    """A JSON file mapping ``absolute path`` -> (size, mtime_ns, VideoInfo)."""
+    """A JSON file mapping ``absolute path`` -> (size, mtime_ns, VideoInfo, and its VideoScan once made).
+
+    An entry is fresh while the file's size and modification time are unchanged; a changed file
+    is probed (and scanned) again.
+    """
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path else default_cache_path()
@@ -95,8 +100,8 @@ class VideoInfoCache:
         except (OSError, ValueError):
             return {}  # a missing or damaged cache is just empty
 
-    def get(self, video: Path) -> VideoInfo:
-        """Metadata of ``video``, probed only when the cache has no fresh entry."""
+    def _entry(self, video: Path) -> dict:
+        """The fresh entry of ``video`` (probed now when missing or stale)."""
         key = str(Path(video).resolve())
         try:
             stat = os.stat(key)
@@ -104,22 +109,31 @@ class VideoInfoCache:
             raise VideoError(f"{video}: video file not found") from None
         entry = self._entries.get(key)
         if entry and entry.get("size") == stat.st_size and entry.get("mtime_ns") == stat.st_mtime_ns:
-            return VideoInfo(**entry["info"])
+            return entry
         info = probe_video(Path(video))
-        self._entries[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "info": asdict(info)}
+        entry = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "info": asdict(info)}
+        self._entries[key] = entry
         self._dirty = True
-        return info
+        return entry
+
+    def get(self, video: Path) -> VideoInfo:
+        """Metadata of ``video``, probed only when the cache has no fresh entry."""
+        return VideoInfo(**self._entry(video)["info"])
+
+    def scan(self, video: Path) -> VideoScan:
+        """The packet scan of ``video`` (:mod:`.video_scan`), demuxed only when not cached yet."""
+        entry = self._entry(video)
+        if "scan" not in entry:
+            entry["scan"] = scan_video(Path(video)).to_json()
+            self._dirty = True
+        return VideoScan(**entry["scan"])
 
     def save(self) -> None:
         """Write the cache atomically; failure to write a cache is never fatal."""
         if not self._dirty:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".video_info.", suffix=".tmp")
-            with os.fdopen(fd, "w") as f:
-                json.dump(self._entries, f)
-            os.replace(tmp, self.path)
+            write_json(self.path, self._entries, indent=None)
             self._dirty = False
         except OSError:
             pass

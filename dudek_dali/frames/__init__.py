@@ -3,7 +3,8 @@
 This is the seed's way (and a fallback for CPU-only users with H.264 data, which DALI decodes only
 on the GPU). :func:`extract_frames` writes ``.frames_<video>/<index>.jpg`` folders (see :mod:`.layout`
 for the layout, :mod:`.selection` for which frames are kept); :func:`create_frame_loader` reads them
-with the DALI loader's sampling, augmentation, targets and batch format (see :mod:`.loader`), and
+with the shared clip model (:mod:`dudek_dali.clips`: sampling, augmentation, targets, batches; see
+:mod:`.loader`), and
 :class:`FrameGameReader` cuts every window of a game for evaluation and inference.
 
 The loader needs torch, so it is imported on first use: extraction (and its worker processes)
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dudek_dali.frames.config import ExtractionConfig, parse_size
+from dudek_dali.frames.config import ExtractionConfig
 from dudek_dali.frames.extract import (
     ExtractionPlan,
     ExtractionProgress,
@@ -55,7 +56,6 @@ __all__ = [
     "frame_file_name",
     "frames_dir",
     "parse_frame_file_name",
-    "parse_size",
     "plan_extraction",
     "plan_video",
     "read_manifest",

@@ -1,4 +1,4 @@
-"""Apply one clip's :class:`~dudek_dali.pipelines.augment_params.ClipAugment` in torch.
+"""Apply one clip's :class:`~dudek_dali.clips.augment.ClipAugment` in torch.
 
 The thin wrapper that chains :mod:`.transforms` in the order the DALI graph uses, so a clip read
 from frame folders gets exactly the augmentation the DALI loader would give it. The DALI graph
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import torch
 
+from dudek_dali.clips.augment import BLUR_WINDOW, ClipAugment
 from dudek_dali.frames import transforms
-from dudek_dali.pipelines.augment_params import BLUR_WINDOW, ClipAugment
 
 
 def _uint8_levels(frames: torch.Tensor) -> torch.Tensor:

@@ -18,14 +18,14 @@ from torch.utils.data import Dataset
 from dudek_dali.data.targets import TargetEncoder
 from dudek_dali.errors import DatasetError
 from dudek_dali.frames.layout import frame_file_name
-from dudek_dali.frames.sources import FrameSource
+from dudek_dali.frames.segments import FrameSegment
 
 
 @dataclass(frozen=True)
 class ClipRequest:
-    """One clip to read: a source, its first frame in source coordinates, the flip, its plan id."""
+    """One clip to read: a segment, its first frame in segment coordinates, the flip, its plan id."""
 
-    source: int
+    segment: int
     start: int
     flip: bool
     clip_id: int
@@ -36,13 +36,13 @@ class ClipFramesDataset(Dataset):
 
     def __init__(
         self,
-        sources: Sequence[FrameSource],
+        segments: Sequence[FrameSegment],
         *,
         clip_frames: int,
         stride: int,
         encoder: TargetEncoder,
     ) -> None:
-        self.sources = list(sources)
+        self.segments = list(segments)
         self.clip_frames = clip_frames
         self.stride = stride
         self.encoder = encoder
@@ -53,10 +53,10 @@ class ClipFramesDataset(Dataset):
 
     def __getitem__(self, index: int) -> dict[str, torch.Tensor]:
         request = self.requests[index]
-        item = self.sources[request.source]
-        # Targets are encoded in source coordinates (segments have shifted events).
+        item = self.segments[request.segment]
+        # Targets are encoded in segment coordinates (segments have shifted events).
         local = request.start + self.stride * np.arange(self.clip_frames, dtype=np.int64)
-        targets = self.encoder.encode(item.source.events, local, stride=self.stride, flipped=request.flip)
+        targets = self.encoder.encode(item.entry.events, local, stride=self.stride, flipped=request.flip)
         frame_numbers = local + item.offset
         return {
             "frames": read_frames(item.folder.path, frame_numbers),

@@ -101,16 +101,14 @@ def is_complete(manifest: FrameManifest, video: Path, plan, config: ExtractionCo
 
 def extract_frames(
     games: Sequence[Game],
+    config: ExtractionConfig | None = None,
     *,
-    stride: int = 2,
-    size: tuple[int, int] = (224, 224),
-    save_all: bool = False,
-    radius_sec: float = 8.0,
-    quality: int = 95,
     workers: int = 1,
     progress: ProgressCallback | None = None,
 ) -> ExtractionReport:
     """Extract the frames of ``games`` into ``.frames_<video>/`` folders (see :mod:`.selection`).
+
+    ``config`` says which frames, at what size and quality (default: :class:`ExtractionConfig`).
 
     A video that fails to decode does not stop the others: it is listed in ``report.failed``
     with the reason (its folder stays unfinished, so the next run retries it). Check
@@ -118,9 +116,7 @@ def extract_frames(
     """
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
-    config = ExtractionConfig(
-        stride=stride, size=size, save_all=save_all, radius_sec=radius_sec, quality=quality
-    )
+    config = config or ExtractionConfig()
     plan = plan_extraction(games, config)
     state = ExtractionProgress(
         videos_total=len(plan.jobs), frames_total=sum(j.expected_frames for j in plan.jobs)

@@ -10,7 +10,6 @@ positions (``int(ms / 1000 * fps)``) and the DALI reader use for constant-frame-
 from __future__ import annotations
 
 import io
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from dudek_dali.errors import VideoError
+from dudek_dali.files import replace_folder
 from dudek_dali.frames.layout import frame_file_name, frames_dir, partial_dir
 from dudek_dali.frames.manifest import FrameManifest, write_manifest
 from dudek_dali.frames.selection import FramePlan
@@ -56,17 +56,15 @@ def extract_video(
         video_bytes=video.stat().st_size,
         stride=job.plan.stride,
         windows=job.plan.windows,
-        width=size[0],
-        height=size[1],
+        height=size[0],
+        width=size[1],
         quality=quality,
         decoded_frames=decoded,
         num_frames=written,
         bytes=total_bytes,
     )
     write_manifest(partial, manifest)  # last: marks the folder complete
-    final = frames_dir(video)
-    shutil.rmtree(final, ignore_errors=True)
-    os.replace(partial, final)
+    replace_folder(partial, frames_dir(video))
     return manifest
 
 
@@ -117,7 +115,7 @@ def to_rgb(frame) -> np.ndarray:
 
 
 def encode_frame(frame, *, size: tuple[int, int], quality: int) -> bytes:
-    """A decoded ``av.VideoFrame`` as JPEG bytes at ``size`` (width, height).
+    """A decoded ``av.VideoFrame`` as JPEG bytes at ``size`` (height, width).
 
     Resizing uses Pillow's antialiased bilinear filter (a triangle filter widened by the scale
     factor), the filter of DALI's linear resize with antialiasing, so before JPEG coding the
@@ -126,8 +124,9 @@ def encode_frame(frame, *, size: tuple[int, int], quality: int) -> bytes:
     from PIL import Image
 
     image = Image.fromarray(to_rgb(frame))
-    if image.size != tuple(size):
-        image = image.resize(tuple(size), Image.BILINEAR)
+    width_height = (size[1], size[0])  # Pillow's order
+    if image.size != width_height:
+        image = image.resize(width_height, Image.BILINEAR)
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=quality)
     return buffer.getvalue()

@@ -26,7 +26,7 @@ class FrameFolder:
     @property
     def size(self) -> tuple[int, int]:
         """(height, width) of its JPEGs."""
-        return self.manifest.height, self.manifest.width
+        return self.manifest.size
 
 
 def _hint(video: Path, stride: int) -> str:

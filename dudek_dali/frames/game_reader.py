@@ -1,7 +1,7 @@
-"""The whole-game reader over frame folders: :class:`~dudek_dali.pipelines.GameReader`'s interface.
+"""The whole-game reader over frame folders: a :class:`~dudek_dali.clips.GameReader` reading JPEGs.
 
 Inference and validation need every window of a game, tail included. This reader cuts them from
-the extracted JPEGs with the DALI reader's own window assembly (:mod:`dudek_dali.pipelines.windows`)
+the extracted JPEGs with the same window assembly as every reader (:mod:`dudek_dali.clips.windows`)
 and target encoding, so scores computed from frame folders line up window for window with those
 from video. Only folders holding every grid frame can serve it (SN-BAS-2025 games, or any game
 extracted with ``--save-all``): a broadcast folder of annotation windows cannot.
@@ -20,59 +20,58 @@ from dataclasses import replace
 import numpy as np
 import torch
 
+from dudek_dali.clips.augment import ClipAugment
+from dudek_dali.clips.game_reader import GameReader, GameReaderConfig
+from dudek_dali.clips.videos import VideoEntry, video_entries
 from dudek_dali.data.games import Game
-from dudek_dali.data.labels import LabelSet
 from dudek_dali.data.targets import TargetEncoder
 from dudek_dali.errors import DatasetError
 from dudek_dali.frames.augment import augment_clip
 from dudek_dali.frames.dataset import read_frames
 from dudek_dali.frames.folders import FrameFolder, open_frame_folder
-from dudek_dali.pipelines.augment_params import ClipAugment
-from dudek_dali.pipelines.game_reader import GameReaderConfig
-from dudek_dali.pipelines.sampling import VideoSource, video_sources
-from dudek_dali.pipelines.windowed_reader import WindowedReader
+from dudek_dali.sizes import Size, check_size
 
 _IDENTITY = ClipAugment()
 
 
-class FrameGameReader(WindowedReader):
-    """Iterates :class:`ClipBatch` es of consecutive windows over a game's frame folders, in order."""
+class FrameGameReader(GameReader):
+    """Iterates :class:`~dudek_dali.clips.ClipBatch` es of consecutive windows over a game's frame folders."""
 
     def __init__(
         self,
         game: Game,
+        config: GameReaderConfig | None = None,
         *,
         device: torch.device | str = "cpu",
-        config: GameReaderConfig | None = None,
-        size: tuple[int, int] = (224, 224),
-        displacement: int = 4,
-        label_set: LabelSet | None = None,
+        size: Size = (224, 224),
+        targets: TargetEncoder | None = None,
         num_threads: int = 2,
         prefetch: int = 4,
     ) -> None:
         self.game = game
         self.device = torch.device(device)
         self.config = config or GameReaderConfig()
-        self.size = tuple(size)
+        self.size = check_size(size, minimum=8)
         self.num_threads = max(1, num_threads)
         self.prefetch = max(1, prefetch)
+        self.encoder = targets or TargetEncoder(game.label_set)
         self.folders: list[FrameFolder] = []
-        self.sources: list[VideoSource] = []
-        for source in video_sources([game], label_set=label_set):
-            folder = open_frame_folder(source.path, stride=self.config.stride)
+        self.videos: list[VideoEntry] = []
+        for entry in video_entries([game], label_set=self.encoder.label_set):
+            folder = open_frame_folder(entry.path, stride=self.config.stride)
             if folder.manifest.windows is not None:
                 raise DatasetError(
                     f"{folder.path}: holds only frames near annotations, a whole-game reader needs every "
                     f"frame; run `dudek extract-frames DATASET --save-all --stride {self.config.stride}`"
                 )
             self.folders.append(folder)
-            num_frames = min(source.num_frames, folder.manifest.decoded_frames)
-            self.sources.append(replace(source, num_frames=num_frames))
-        self.encoder = TargetEncoder(label_set or game.label_set, displacement)
+            self.videos.append(
+                replace(entry, num_frames=min(entry.num_frames, folder.manifest.decoded_frames))
+            )
 
     def _chunks(self, video: int) -> Iterator[tuple[torch.Tensor, np.ndarray]]:
         """(normalised frames (n, C, H, W) on the device, frame numbers (n,)) in video order."""
-        numbers = np.arange(0, self.sources[video].num_frames, self.config.stride, dtype=np.int64)
+        numbers = np.arange(0, self.videos[video].num_frames, self.config.stride, dtype=np.int64)
         chunks = [
             numbers[i : i + self.config.chunk_frames]
             for i in range(0, len(numbers), self.config.chunk_frames)

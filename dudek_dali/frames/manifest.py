@@ -9,13 +9,12 @@ is not stored: it follows from the plan and ``decoded_frames``, which keeps the 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
+from dudek_dali.files import write_json
 from dudek_dali.frames.layout import MANIFEST_NAME
 from dudek_dali.frames.selection import FramePlan
 
@@ -50,6 +49,11 @@ class FrameManifest:
             keep |= (grid >= first) & (grid <= last)
         return grid[keep]
 
+    @property
+    def size(self) -> tuple[int, int]:
+        """(height, width) of its JPEGs."""
+        return self.height, self.width
+
     def same_job(self, *, video_bytes: int, plan: FramePlan, size: tuple[int, int], quality: int) -> bool:
         """Whether this folder already holds what a new extraction with these settings would write.
 
@@ -60,23 +64,14 @@ class FrameManifest:
             self.format == FORMAT_VERSION
             and self.video_bytes == video_bytes
             and self.plan == plan
-            and (self.width, self.height) == tuple(size)
+            and self.size == tuple(size)
             and self.quality == quality
         )
 
 
 def write_manifest(folder: Path, manifest: FrameManifest) -> Path:
     """Write ``folder/manifest.json`` atomically (temporary file in the same folder, then rename)."""
-    path = Path(folder) / MANIFEST_NAME
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".manifest.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(asdict(manifest), f, indent=1)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_json(Path(folder) / MANIFEST_NAME, asdict(manifest), indent=1)
 
 
 def read_manifest(folder: Path) -> FrameManifest | None:

@@ -47,11 +47,6 @@ class FramePlan:
     def is_empty(self) -> bool:
         return self.windows is not None and not self.windows
 
-    @property
-    def last_needed(self) -> int | None:
-        """The last frame worth decoding (None: the whole video)."""
-        return None if self.windows is None or not self.windows else self.windows[-1][1]
-
     def expected_count(self, num_frames: int) -> int:
         """How many frames a video of ``num_frames`` frames yields (for progress bars)."""
         if self.windows is None:

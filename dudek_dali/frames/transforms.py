@@ -1,7 +1,7 @@
 """Clip augmentations in torch, on whatever device the frames are on.
 
 Pure functions on a clip's frames, ``(T, C, H, W)`` float in 0..255, following the order and the
-parameter semantics of :mod:`dudek_dali.pipelines.augment_params` so that the frame-folder loader
+parameter semantics of :mod:`dudek_dali.clips.augment` so that the frame-folder loader
 applies the *same* augmentation as the DALI graph, parameter for parameter:
 
 1. :func:`crop_resize`: a relative box resampled to the output size (separable triangle filter,
@@ -21,8 +21,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-IMAGENET_MEAN = (0.485, 0.456, 0.406)
-IMAGENET_STD = (0.229, 0.224, 0.225)
+from dudek_dali.clips.pixels import IMAGENET_MEAN, IMAGENET_STD
 
 # DALI's RGB -> YIQ matrix; it maps back with the exact inverse (not the rounded textbook one).
 _RGB_TO_YIQ = ((0.299, 0.587, 0.114), (0.596, -0.274, -0.321), (0.211, -0.523, 0.311))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal, NamedTuple, get_args
+from typing import Literal, NamedTuple
 
 import torch
 from torch import nn
@@ -13,7 +13,6 @@ from dudek_dali.model.config import TDeedConfig
 from dudek_dali.model.ed_sgp_mixer import EDSGPMixer
 
 ModelPart = Literal["backbone", "temporal", "pos_encoding", "heads"]
-MODEL_PARTS: tuple[str, ...] = get_args(ModelPart)
 
 
 class TDeedOutput(NamedTuple):

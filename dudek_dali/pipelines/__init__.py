@@ -1,38 +1,21 @@
-"""DALI clip pipelines: decode SoccerNet video (GPU or CPU) straight into augmented PyTorch clips.
+"""DALI, and only DALI: decode SoccerNet video (GPU or CPU) straight into augmented PyTorch clips.
 
-Heavy modules (torch, DALI) are imported only when a loader is built or iterated.
+Every module that imports ``nvidia.dali`` lives here (the import-graph test checks it); the clip
+model these loaders implement (sampling, augmentation parameters, batches, windows) is
+:mod:`dudek_dali.clips`, shared with the frame-folder and PyAV readers. DALI itself is imported
+only when a pipeline is built or iterated, so importing this package is cheap.
 """
 
-from dudek_dali.pipelines.augment_params import AugmentConfig, CameraPose, ClipAugment, draw_augment
-from dudek_dali.pipelines.batch import ClipBatch
-from dudek_dali.pipelines.clip_loader import ClipLoader, create_clip_loader
-from dudek_dali.pipelines.game_reader import GameReader, GameReaderConfig
-from dudek_dali.pipelines.sampling import (
-    ClipSampler,
-    PlannedClip,
-    SamplingConfig,
-    split_windows,
-    video_sources,
-)
+from dudek_dali.pipelines.clip_loader import DaliClipLoader, create_dali_loader
+from dudek_dali.pipelines.game_reader import DaliGameReader
 from dudek_dali.pipelines.validation import CPU_CODECS, GPU_CODECS, check_video, validate_videos
 
 __all__ = [
     "CPU_CODECS",
     "GPU_CODECS",
-    "AugmentConfig",
-    "CameraPose",
-    "ClipAugment",
-    "ClipBatch",
-    "ClipLoader",
-    "ClipSampler",
-    "GameReader",
-    "GameReaderConfig",
-    "PlannedClip",
-    "SamplingConfig",
+    "DaliClipLoader",
+    "DaliGameReader",
     "check_video",
-    "create_clip_loader",
-    "draw_augment",
-    "split_windows",
+    "create_dali_loader",
     "validate_videos",
-    "video_sources",
 ]

@@ -30,11 +30,10 @@ from typing import Any
 
 import numpy as np
 
-from dudek_dali.pipelines.augment_params import BLUR_WINDOW, AugmentConfig, ClipAugment
+from dudek_dali.clips.augment import BLUR_WINDOW, AugmentConfig, ClipAugment
+from dudek_dali.clips.pixels import IMAGENET_MEAN, IMAGENET_STD
 from dudek_dali.pipelines.validation import Device
 
-IMAGENET_MEAN = (0.485, 0.456, 0.406)
-IMAGENET_STD = (0.229, 0.224, 0.225)
 READER = "reader"  # the reader's name, for epoch_size()
 
 
@@ -50,6 +49,11 @@ class GraphSpec:
     num_threads: int = 2
     augment: AugmentConfig = field(default_factory=AugmentConfig.off)
     prefetch: int = 2
+
+
+def import_dali() -> None:
+    """Import DALI's operators now (benchmarks keep Python import time out of a loader's start-up)."""
+    import nvidia.dali.fn  # noqa: F401
 
 
 def needed_params(augment: AugmentConfig) -> tuple[str, ...]:

@@ -16,6 +16,8 @@ import tempfile
 import weakref
 from pathlib import Path
 
+from dudek_dali.files import write_text
+
 
 class VideoLinks:
     """A temporary folder of symlinks to video files, plus the map back to the real paths."""
@@ -47,11 +49,7 @@ class VideoLinks:
 
     def write_text(self, name: str, text: str) -> Path:
         """Write a file (e.g. a DALI file list) into the folder, atomically."""
-        path = self.dir / name
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(text)
-        os.replace(tmp, path)
-        return path
+        return write_text(self.dir / name, text)
 
     def close(self) -> None:
         self._cleanup()

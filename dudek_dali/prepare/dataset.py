@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dudek_dali.bench.output import write_atomic, write_json
 from dudek_dali.data.games import Game, label_file_name
 from dudek_dali.errors import DatasetError
+from dudek_dali.files import write_atomic, write_json
 from dudek_dali.prepare.transcode import DEFAULT_CRF, Codec, check_codec, transcode_video
 
 PREPARED_MANIFEST = ".dudek-prepared.json"

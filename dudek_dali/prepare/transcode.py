@@ -22,8 +22,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Literal, get_args
 
-from dudek_dali.bench.output import write_atomic
 from dudek_dali.errors import VideoError
+from dudek_dali.files import write_atomic
 
 Codec = Literal["vp9", "h264"]
 CODECS: tuple[str, ...] = get_args(Codec)
@@ -33,9 +33,9 @@ _FORMATS = {".mp4": "mp4", ".mkv": "matroska"}
 
 def default_codec() -> Codec:
     """``h264`` when a CUDA GPU is visible (NVDEC), else ``vp9`` (DALI's CPU decoder)."""
-    import torch
+    from dudek_dali.devices import cuda_available
 
-    return "h264" if torch.cuda.is_available() else "vp9"
+    return "h264" if cuda_available() else "vp9"
 
 
 def check_codec(codec: str) -> Codec:

@@ -1,8 +1,9 @@
 """Whole-game inference: slide windows over every video of a game, post-process, list predictions.
 
-The windows come from :class:`~dudek_dali.pipelines.GameReader`, which decodes each video once
-from front to back (no re-seeking per window) and pads the tail window, so the whole game,
-its last frames included, is covered. Scores are softmax probabilities over the ``2N + 1``
+The windows come from the video source's whole-game reader
+(:func:`dudek_dali.sources.create_game_reader`: DALI, frame folders or PyAV), which decodes each
+video once from front to back (no re-seeking per window) and pads the tail window, so the whole
+game, its last frames included, is covered. Scores are softmax probabilities over the ``2N + 1``
 outputs; with ``flip_tta`` each window is also run mirrored and its team columns swapped back
 before averaging. Post-processing (window averaging, displacement, soft-NMS) is numpy.
 """
@@ -12,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from dudek_dali.clips.game_reader import GameReaderConfig
 from dudek_dali.data.games import Game
 from dudek_dali.errors import DatasetError
+from dudek_dali.sizes import Size
+from dudek_dali.sources import VideoSource, create_game_reader
 from dudek_dali.spotting.metric import SpottingScores, evaluate_spotting
 from dudek_dali.spotting.pipeline import PostprocessConfig, postprocess_game
 from dudek_dali.spotting.predictions import Prediction
@@ -25,8 +29,6 @@ from dudek_dali.spotting.tta import merge_flip_tta
 
 if TYPE_CHECKING:
     import torch
-
-DecodeDevice = Literal["cpu", "gpu", "frames"]  # DALI on the CPU / GPU, or extracted frame folders
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,22 @@ class InferenceConfig:
     stride: int = 2
     overlap: int = 68
     batch_size: int = 4
-    size: tuple[int, int] = (224, 224)
-    keep_aspect: bool = False
+    size: Size = (224, 224)  # (height, width)
     flip_tta: bool = False
     postprocess: PostprocessConfig = field(default_factory=PostprocessConfig)
+
+    def reader_config(self) -> GameReaderConfig:
+        return GameReaderConfig(
+            clip_frames=self.clip_frames, stride=self.stride, overlap=self.overlap, batch_size=self.batch_size
+        )
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What :func:`evaluate_model` computes: the scores and the predictions they were computed from."""
+
+    scores: SpottingScores
+    predictions: dict[str, list[Prediction]]
 
 
 @dataclass(frozen=True)
@@ -61,15 +75,15 @@ def score_game(
     *,
     config: InferenceConfig,
     device: str | torch.device = "cpu",
-    decode_device: DecodeDevice = "cpu",
+    source: VideoSource = "dali-cpu",
 ) -> list[VideoScores]:
     """Run ``model`` on every window of every video of ``game``."""
     import torch
 
     device = torch.device(device)
-    reader = _game_reader(game, config=config, decode_device=decode_device, device=device)
+    reader = create_game_reader(game, config.reader_config(), source=source, size=config.size, device=device)
     per_video: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
-    with torch.inference_mode(), _autocast(device):
+    with reader, torch.inference_mode(), _autocast(device):
         for batch in reader:
             frames = batch.frames.to(device, non_blocking=True)
             scores, displacement = _forward(model, frames)
@@ -88,7 +102,7 @@ def score_game(
     return [
         VideoScores(
             half=game.videos[v].half,
-            num_frames=reader.sources[v].num_frames,
+            num_frames=reader.videos[v].num_frames,
             scores=np.concatenate([p[0] for p in parts]),
             displacement=np.concatenate([p[1] for p in parts]),
             frame_numbers=np.concatenate([p[2] for p in parts]),
@@ -103,11 +117,11 @@ def predict_game(
     *,
     config: InferenceConfig,
     device: str | torch.device = "cpu",
-    decode_device: DecodeDevice = "cpu",
+    source: VideoSource = "dali-cpu",
 ) -> list[Prediction]:
     """The game's predictions, positions counted from the start of their half's video."""
     predictions: list[Prediction] = []
-    for video in score_game(model, game, config=config, device=device, decode_device=decode_device):
+    for video in score_game(model, game, config=config, device=device, source=source):
         found = postprocess_game(
             video.scores,
             video.displacement,
@@ -126,7 +140,7 @@ def predict_games(
     *,
     config: InferenceConfig,
     device: str | torch.device = "cpu",
-    decode_device: DecodeDevice = "cpu",
+    source: VideoSource = "dali-cpu",
     progress: bool = True,
 ) -> dict[str, list[Prediction]]:
     """Predictions of every game, keyed by ``url_local`` (``<league>/<season>/<match>``)."""
@@ -134,9 +148,7 @@ def predict_games(
     model.eval()
     try:
         return {
-            game.url_local: predict_game(
-                model, game, config=config, device=device, decode_device=decode_device
-            )
+            game.url_local: predict_game(model, game, config=config, device=device, source=source)
             for game in _progress(games, progress, "inference")
         }
     finally:
@@ -146,59 +158,21 @@ def predict_games(
 def evaluate_model(
     model: torch.nn.Module,
     games: Sequence[Game],
+    config: InferenceConfig,
     *,
     device: str | torch.device = "cpu",
-    decode_device: DecodeDevice = "cpu",
-    clip_frames: int = 80,
-    overlap: int = 68,
-    stride: int = 2,
-    size: tuple[int, int] = (224, 224),
-    batch_size: int = 4,
-    flip_tta: bool = False,
+    source: VideoSource = "dali-cpu",
     progress: bool = True,
-    predictions_out: dict[str, list[Prediction]] | None = None,
-) -> SpottingScores:
-    """team-mAP@1 and mAP@1 of ``model`` on labelled ``games`` (whole-game inference).
-
-    ``predictions_out``, when given, receives the predictions so a caller can also write them.
-    """
+) -> Evaluation:
+    """team-mAP@1 and mAP@1 of ``model`` on the labelled ``games`` (whole-game inference)."""
     labelled = [g for g in games if g.labels is not None]
     if not labelled:
         raise DatasetError("no labelled games to evaluate")
-    config = InferenceConfig(
-        clip_frames=clip_frames,
-        stride=stride,
-        overlap=overlap,
-        batch_size=batch_size,
-        size=size,
-        flip_tta=flip_tta,
-    )
     predictions = predict_games(
-        model, labelled, config=config, device=device, decode_device=decode_device, progress=progress
+        model, labelled, config=config, device=device, source=source, progress=progress
     )
-    if predictions_out is not None:
-        predictions_out.update(predictions)
     truth = {g.url_local: g.labels.annotations for g in labelled}
-    return evaluate_spotting(truth, predictions, label_set=labelled[0].label_set)
-
-
-def _game_reader(game: Game, *, config: InferenceConfig, decode_device: DecodeDevice, device):
-    """DALI's whole-game reader, or the frame-folder one (same interface) for ``"frames"``."""
-    from dudek_dali.pipelines import GameReader, GameReaderConfig
-
-    reader_config = GameReaderConfig(
-        clip_frames=config.clip_frames,
-        stride=config.stride,
-        overlap=config.overlap,
-        batch_size=config.batch_size,
-    )
-    if decode_device == "frames":
-        from dudek_dali.frames import FrameGameReader
-
-        return FrameGameReader(game, device=device, config=reader_config, size=config.size)
-    return GameReader(
-        game, device=decode_device, config=reader_config, size=config.size, keep_aspect=config.keep_aspect
-    )
+    return Evaluation(evaluate_spotting(truth, predictions, label_set=labelled[0].label_set), predictions)
 
 
 def _forward(model: torch.nn.Module, frames: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -215,7 +189,7 @@ def _autocast(device: torch.device):
 
 def _video_index(reader, batch) -> int:
     path = batch.videos[0]
-    return next(i for i, s in enumerate(reader.sources) if s.path == path)
+    return next(i for i, v in enumerate(reader.videos) if v.path == path)
 
 
 def _with_half(prediction: Prediction, half: int) -> Prediction:

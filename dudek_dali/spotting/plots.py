@@ -5,15 +5,14 @@ matplotlib runs on the Agg backend (no display needed); every PNG is written ato
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from dudek_dali.data.annotations import Annotation
 from dudek_dali.data.labels import BAS, LabelSet, Team
+from dudek_dali.files import write_atomic
 from dudek_dali.spotting.metric import SpottingScores
 from dudek_dali.spotting.predictions import Prediction
 
@@ -98,16 +97,25 @@ def plot_timeline(
     return _save(fig, Path(path))
 
 
+def plot_evaluation(
+    folder: Path | str,
+    scores: SpottingScores,
+    truth: Mapping[str, Sequence[Annotation]],
+    predictions: Mapping[str, Sequence[Prediction]],
+) -> list[Path]:
+    """The per-class AP chart and one timeline per scored game, written into ``folder``."""
+    folder = Path(folder)
+    written = [plot_per_class_ap(scores, folder / "per_class_ap.png")]
+    for game in scores.games:
+        name = "timeline - " + game.replace("/", " - ") + ".png"
+        written.append(plot_timeline(game, truth[game], predictions[game], folder / name))
+    return written
+
+
 def _save(fig, path: Path) -> Path:
     import matplotlib.pyplot as plt
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".png")
-    os.close(fd)
     try:
-        fig.savefig(tmp, dpi=110)
-        os.replace(tmp, path)
+        return write_atomic(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
     finally:
         plt.close(fig)
-        Path(tmp).unlink(missing_ok=True)
-    return path

@@ -1,7 +1,7 @@
 """Challenge submissions: ``<league>/<season>/<match>/results_spotting.json`` per game, zipped.
 
-Writing is atomic (a temporary file in the target folder, then ``os.replace``), so an interrupted
-run never leaves a half-written zip that looks valid. Reading accepts the zip or a folder of the
+Writing is atomic (:func:`dudek_dali.files.write_atomic`), so an interrupted run never leaves a
+half-written zip that looks valid. Reading accepts the zip or a folder of the
 same layout and turns every malformed entry into a :class:`~dudek_dali.errors.SubmissionError`
 naming the game and the entry; :func:`dudek_dali.spotting.validation.validate_submission`
 collects every problem instead of stopping at the first.
@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from typing import Any
 
 from dudek_dali.data.labels import BAS, LabelSet
 from dudek_dali.errors import SubmissionError
+from dudek_dali.files import write_atomic, write_json
 from dudek_dali.spotting.entries import entry_problems, parse_entry
 from dudek_dali.spotting.predictions import Prediction
 
@@ -58,19 +57,14 @@ def results_document(url_local: str, predictions: Iterable[Prediction]) -> dict[
 
 def write_submission(path: Path | str, games: Mapping[str, Sequence[Prediction]]) -> Path:
     """Write a submission zip holding one ``results_spotting.json`` per game; returns ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+
+    def write(tmp: Path) -> None:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for game in sorted(games):
                 document = results_document(_game_key(game), games[game])
                 zf.writestr(f"{_game_key(game)}/{RESULTS_FILE}", json.dumps(document, indent=1))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+
+    return write_atomic(path, write)
 
 
 def write_results_folder(root: Path | str, games: Mapping[str, Sequence[Prediction]]) -> list[Path]:
@@ -78,17 +72,7 @@ def write_results_folder(root: Path | str, games: Mapping[str, Sequence[Predicti
     written = []
     for game in sorted(games):
         target = Path(root, *_game_key(game).split("/"), RESULTS_FILE)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(results_document(_game_key(game), games[game]), indent=1).encode()
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{RESULTS_FILE}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        written.append(target)
+        written.append(write_json(target, results_document(_game_key(game), games[game]), indent=1))
     return written
 
 

@@ -1,8 +1,8 @@
 """``dudek submit``: whole-game inference over a dataset and the challenge submission zip.
 
-The model, its clip length, frame stride and input size come from the checkpoint, so a
-submission is made exactly the way the model was trained to see video. Labels are not needed
-(the challenge games have none).
+The model, its clip length, frame stride and input size come from the checkpoint
+(:func:`~dudek_dali.model.trained.load_trained_model`), so a submission is made exactly the way
+the model was trained to see video. Labels are not needed (the challenge games have none).
 """
 
 from __future__ import annotations
@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dudek_dali.data.games import Game, Layout, Resolution, discover_games
-from dudek_dali.errors import CheckpointError, DatasetError
-from dudek_dali.spotting.inference import DecodeDevice, InferenceConfig, predict_games
+from dudek_dali.devices import resolve_device
+from dudek_dali.errors import DatasetError
+from dudek_dali.model.trained import TrainedModel, load_trained_model
+from dudek_dali.sources import SourceChoice, resolve_video_source
+from dudek_dali.spotting.inference import InferenceConfig, predict_games
 from dudek_dali.spotting.predictions import Prediction
 from dudek_dali.spotting.submission import write_submission
 
@@ -23,47 +26,24 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class TrainedModel:
-    """A T-DEED restored from a checkpoint, with how it was trained to read video."""
-
-    net: torch.nn.Module
-    label_set: str
-    clip_frames: int
-    stride: int
-    size: tuple[int, int]
-    keep_aspect: bool
-
-
-def load_trained_model(path: Path | str, *, device: str | torch.device = "cpu") -> TrainedModel:
-    """Rebuild the model a ``dudek train`` checkpoint holds (weights loaded whole, eval mode)."""
-    from dudek_dali.model import TDeedConfig, create_model, load_weights
-    from dudek_dali.train.checkpoint import read_checkpoint
-
-    payload = read_checkpoint(path, kind="model")
-    model_config = payload.get("model_config")
-    if not model_config:
-        raise CheckpointError(
-            f"{path}: holds bare weights without their T-DEED config; use a dudek checkpoint"
-        )
-    config = TDeedConfig(**{**model_config, "pretrained": False})  # the weights come from the file
-    net = create_model(config)
-    load_weights(net, payload["model"], mode="whole")
-    train: dict[str, Any] = payload.get("train_config") or {}
-    return TrainedModel(
-        net=net.to(device).eval(),
-        label_set=str(payload.get("label_set") or "bas"),
-        clip_frames=config.clip_frames,
-        stride=int(train.get("stride", 2)),
-        size=tuple(int(v) for v in train.get("input_size", (224, 224))),  # type: ignore[arg-type]
-        keep_aspect=bool(train.get("keep_aspect", False)),
-    )
-
-
-@dataclass(frozen=True)
 class SubmissionSummary:
     path: Path
     games: int
     predictions: int
+
+
+def inference_config(
+    model: TrainedModel, *, overlap: int | None = None, batch_size: int = 4, flip_tta: bool = False
+) -> InferenceConfig:
+    """Windows cut as ``model`` was trained; ``overlap`` defaults to 85% of the clip (the seed's 68 of 80)."""
+    return InferenceConfig(
+        clip_frames=model.clip_frames,
+        stride=model.stride,
+        overlap=overlap if overlap is not None else round(model.clip_frames * 0.85),
+        batch_size=batch_size,
+        size=model.size,
+        flip_tta=flip_tta,
+    )
 
 
 def create_submission(
@@ -76,17 +56,19 @@ def create_submission(
     overlap: int | None = None,
     batch_size: int = 4,
     flip_tta: bool = False,
-    device: str = "cpu",
-    decode_device: DecodeDevice = "cpu",
+    device: str | torch.device = "auto",
+    source: SourceChoice = "auto",
     games: Sequence[Game] | None = None,
     progress: bool = True,
 ) -> SubmissionSummary:
     """Predict every game of ``dataset`` (or the given ``games``) and write the submission zip.
 
     ``checkpoint`` is a checkpoint file or a model already restored from one (so a caller that
-    evaluated it first does not read it twice). ``overlap`` defaults to 85% of the clip (the
-    seed's 68 of 80).
+    evaluated it first does not read it twice). ``device`` and ``source`` may be ``auto``
+    (:func:`~dudek_dali.devices.resolve_device`, :func:`~dudek_dali.sources.resolve_video_source`).
     """
+    device = resolve_device(device) if isinstance(device, str) else device
+    source = resolve_video_source(source)
     model = (
         checkpoint if isinstance(checkpoint, TrainedModel) else load_trained_model(checkpoint, device=device)
     )
@@ -96,17 +78,9 @@ def create_submission(
         games = found.games
     if not games:
         raise DatasetError(f"{dataset}: no games found to predict")
-    config = InferenceConfig(
-        clip_frames=model.clip_frames,
-        stride=model.stride,
-        overlap=overlap if overlap is not None else round(model.clip_frames * 0.85),
-        batch_size=batch_size,
-        size=model.size,
-        keep_aspect=model.keep_aspect,
-        flip_tta=flip_tta,
-    )
+    config = inference_config(model, overlap=overlap, batch_size=batch_size, flip_tta=flip_tta)
     predictions: dict[str, list[Prediction]] = predict_games(
-        model.net, games, config=config, device=device, decode_device=decode_device, progress=progress
+        model.net, games, config=config, device=device, source=source, progress=progress
     )
     path = write_submission(output, predictions)
     return SubmissionSummary(

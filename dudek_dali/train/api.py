@@ -25,7 +25,5 @@ def train_model(
         return fit(run, on_step=on_step)
     finally:
         if run is not None:
-            for loader in (run.train_loader, run.val_loader):
-                if hasattr(loader, "close"):
-                    loader.close()  # the DALI loader's temporary link folder
+            run.close_loaders()
         shutdown_distributed()

@@ -1,9 +1,10 @@
 """Every training option in one place: its type, default, help text and which commands offer it.
 
-:class:`TrainConfig` is what the trainer reads; the CLI builds the options of ``dudek pretrain``,
-``dudek train`` and ``dudek train-challenge`` from the field metadata here, so an option is
-declared once. Option names follow the field names in both spellings (``--dataset-path`` and the
-seed's ``--dataset_path``) so the seed's README commands run unchanged.
+:class:`TrainConfig` is what the trainer reads. Each field's metadata holds its help text, the
+commands that offer it and its per-command defaults; :mod:`dudek_dali.cli.train_options` turns
+the fields into the options of ``dudek pretrain``, ``dudek train`` and ``dudek train-challenge``
+(how each is spelled on the command line is the CLI's business, not the trainer's), so an option
+is documented once.
 
 Defaults are the seed's (``bas-tdeed-train``) click defaults, per command where the seed differed
 (clip length and overlap, learning rate, evaluation metric, output names, random seed); the
@@ -18,16 +19,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-BLUR_WINDOW = 5  # dudek_dali.pipelines.augment_params.BLUR_WINDOW (not imported: it pulls in numpy)
+from dudek_dali.clips.augment import BLUR_WINDOW
+from dudek_dali.devices import check_device_name
+from dudek_dali.model.config import TEMPORAL_SHIFT_MODES, TemporalShiftMode
+from dudek_dali.sources import AUTO, TRAINING_SOURCES, SourceChoice
+
 Command = Literal["pretrain", "train", "train-challenge"]
 COMMANDS: tuple[str, ...] = get_args(Command)
 WITH_VALIDATION: tuple[str, ...] = ("pretrain", "train")
+NO_COMMAND: tuple[str, ...] = ()  # set by the command itself, not an option
 
-VideoSource = Literal["auto", "dali-gpu", "dali-cpu", "frames"]
 Precision = Literal["auto", "bf16", "fp16", "fp32"]
 EvalMetric = Literal["loss", "map"]
 SplitMode = Literal["official", "random"]
-TemporalShift = Literal["gsf", "gsm", "none"]
 
 # The seed's default (clip_frames_count, overlap) per command.
 _SEED_WINDOWS = {"pretrain": (70, 55), "train": (70, 55), "train-challenge": (80, 68)}
@@ -41,29 +45,15 @@ def _option(
     *,
     commands: tuple[str, ...] = COMMANDS,
     per_command: dict[str, Any] | None = None,
-    aliases: tuple[str, ...] = (),
-    style: Literal["value", "switch", "seed-bool", "flags", "internal"] = "value",
-    flags: dict[str, str] | None = None,
-    parser: str | None = None,
     metavar: str | None = None,
     required: bool = False,
 ) -> Any:
-    """A dataclass field carrying its CLI description in ``metadata``.
-
-    ``style``: ``value`` takes a value; ``switch`` is ``--x/--no-x``; ``seed-bool`` takes a
-    boolean value like the seed's ``--save_every_epoch true``; ``flags`` maps several flags
-    (``--decode-on-gpu``, ...) onto one field; ``internal`` is set by the command, not an option.
-    ``parser`` names a function of :mod:`dudek_dali.cli.train_options` that turns the text into
-    the field's value (for sizes and booleans).
-    """
+    """A dataclass field carrying its documentation in ``metadata``: help text, the commands that
+    offer it (:data:`NO_COMMAND`: set by the command), per-command defaults, a metavar."""
     meta = {
         "help": help,
         "commands": commands,
         "per_command": per_command or {},
-        "aliases": aliases,
-        "style": style,
-        "flags": flags or {},
-        "parser": parser,
         "metavar": metavar,
         "required": required,
     }
@@ -82,21 +72,16 @@ class TrainConfig:
         required=True,
     )
     layout: Literal["bas", "broadcast"] = _option(
-        "bas", "bas: SN-BAS-2025; broadcast: older games, two halves.", style="internal"
+        "bas", "bas: SN-BAS-2025; broadcast: older games, two halves.", commands=NO_COMMAND
     )
     validate: bool = _option(
-        True, "Hold out validation games and evaluate (train-challenge: no).", style="internal"
+        True, "Hold out validation games and evaluate (train-challenge: no).", commands=NO_COMMAND
     )
     resolution: Literal[224, 720] = _option(224, "Which videos to read: 224 (398x224) or 720 (1280x720).")
-    video_source: VideoSource = _option(
+    video_source: SourceChoice = _option(
         "auto",
-        "Where frames come from (default: DALI on the GPU when CUDA is available, else on the CPU).",
-        style="flags",
-        flags={
-            "--decode-on-gpu": "dali-gpu",
-            "--decode-on-cpu": "dali-cpu",
-            "--frames": "frames",
-        },
+        "Where frames come from: dali-gpu, dali-cpu or frames (default auto: DALI on the GPU when "
+        "CUDA is available, else on the CPU).",
     )
     clip_frames_count: int = _option(
         70,
@@ -112,7 +97,6 @@ class TrainConfig:
     input_size: tuple[int, int] = _option(
         (224, 224),
         "Model input size, HxW or one number for a square (the seed trained on 224x224).",
-        parser="size",
         metavar="HxW",
     )
     displacement: int = _option(4, "An event labels the clip frames within this many frames of it.")
@@ -128,7 +112,8 @@ class TrainConfig:
         0.0, "Probability of drawing a class uniformly, then a clip containing it (oversamples rare classes)."
     )
     gaussian_blur_kernel_size: int = _option(
-        5, "Window of the gaussian-blur augmentation: 5 (the loaders' fixed window) or 0 for no blur."
+        BLUR_WINDOW,
+        "Window of the gaussian-blur augmentation: 5 (the loaders' fixed window) or 0 for no blur.",
     )
     split: SplitMode = _option(
         "official",
@@ -149,7 +134,7 @@ class TrainConfig:
 
     # --- model ----------------------------------------------------------------------------------
     features_model_name: str = _option("regnety_008", "timm backbone (regnety_008; regnety_002 is small).")
-    temporal_shift_mode: TemporalShift = _option(
+    temporal_shift_mode: TemporalShiftMode = _option(
         "gsf", "Temporal shift in the backbone's last two stages: gsf, gsm or none."
     )
     tdeed_arch_n_layers: int = _option(2, "Levels of the SGP encoder-decoder.")
@@ -157,7 +142,7 @@ class TrainConfig:
     tdeed_arch_sgp_k: int = _option(4, "SGP k: ratio of the long to the short branch window.")
     tdeed_arch_dropout: float = _option(0.5, "Dropout before the class head (0 <= p < 1).")
     pretrained: bool = _option(
-        True, "Start the backbone from timm's ImageNet weights (downloaded from the hub).", style="switch"
+        True, "Start the backbone from timm's ImageNet weights (downloaded from the hub)."
     )
     model_checkpoint_path: Path | None = _option(
         None,
@@ -181,13 +166,9 @@ class TrainConfig:
     precision: Precision = _option(
         "auto", "Autocast precision: auto = bf16 on CUDA, fp32 on CPU; fp16 uses a gradient scaler."
     )
-    ema: bool = _option(
-        False, "Keep an exponential moving average of the weights; evaluate and save it.", style="switch"
-    )
+    ema: bool = _option(False, "Keep an exponential moving average of the weights; evaluate and save it.")
     ema_decay: float = _option(0.999, "Decay of the weight EMA per optimizer step.")
-    mixup: bool = _option(
-        False, "Mix pairs of clips (frames and soft targets) within a batch.", style="switch"
-    )
+    mixup: bool = _option(False, "Mix pairs of clips (frames and soft targets) within a batch.")
     mixup_alpha: float = _option(0.2, "Mixup weights are drawn from Beta(alpha, alpha).")
 
     # --- evaluation -----------------------------------------------------------------------------
@@ -212,8 +193,6 @@ class TrainConfig:
     save_every_epoch: bool = _option(
         False,
         "Also keep the model of every epoch as <name>.epochNNN.pt (true/false).",
-        style="seed-bool",
-        parser="bool",
         metavar="BOOLEAN",
     )
     checkpoint_every_steps: int = _option(
@@ -226,7 +205,6 @@ class TrainConfig:
         "tdeed_pretraining",
         "Run name: TensorBoard logs go to runs/<name> (we log to TensorBoard, not wandb).",
         per_command={"train": "tdeed_training", "train-challenge": "tdeed_training_challenge"},
-        aliases=("--wandb-experiment-name", "--wandb_experiment_name"),
     )
     log_dir: Path | None = _option(
         None, "TensorBoard folder (default: runs/<experiment_name>).", metavar="PATH"
@@ -237,7 +215,7 @@ class TrainConfig:
         per_command={"train": 116},
     )
     device: str = _option("auto", "Training device: auto, cpu, cuda or cuda:N (torchrun: cuda:LOCAL_RANK).")
-    progress: bool = _option(True, "Show a progress bar per epoch.", style="switch")
+    progress: bool = _option(True, "Show a progress bar per epoch.")
 
     def __post_init__(self) -> None:
         self.dataset_path = None if self.dataset_path is None else Path(self.dataset_path)
@@ -295,11 +273,11 @@ def _check_config(c: TrainConfig) -> None:
     """Clear messages for values no run can use (checked before anything heavy starts)."""
     _choice(c, "layout", ("bas", "broadcast"))
     _choice(c, "resolution", (224, 720))
-    _choice(c, "video_source", get_args(VideoSource))
+    _choice(c, "video_source", (AUTO, *TRAINING_SOURCES))
     _choice(c, "precision", get_args(Precision))
     _choice(c, "eval_metric", get_args(EvalMetric))
     _choice(c, "split", get_args(SplitMode))
-    _choice(c, "temporal_shift_mode", get_args(TemporalShift))
+    _choice(c, "temporal_shift_mode", TEMPORAL_SHIFT_MODES)
     for name in (
         "clip_frames_count", "stride", "train_batch_size", "val_batch_size", "num_threads",
         "nr_epochs", "acc_grad_iter", "tdeed_arch_sgp_ks", "tdeed_arch_sgp_k",
@@ -340,8 +318,7 @@ def _check_config(c: TrainConfig) -> None:
         raise ValueError(f"ema_decay must be in (0, 1), got {c.ema_decay}")
     if not c.mixup_alpha > 0:
         raise ValueError(f"mixup_alpha must be > 0, got {c.mixup_alpha}")
-    if not (c.device in ("auto", "cpu", "cuda") or c.device.startswith("cuda:")):
-        raise ValueError(f"device must be auto, cpu, cuda or cuda:N, got {c.device!r}")
+    check_device_name(c.device)
 
 
 def _choice(c: TrainConfig, name: str, allowed: tuple) -> None:

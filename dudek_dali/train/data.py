@@ -13,15 +13,20 @@ a clip longer than every training video.
 
 from __future__ import annotations
 
-import os
-from typing import Any
+from typing import TYPE_CHECKING
 
-import torch
-
+from dudek_dali.clips.augment import AugmentConfig
+from dudek_dali.clips.loader import ClipLoader
+from dudek_dali.clips.sampling import SamplingConfig, clip_span
 from dudek_dali.data.games import Game, discover_games
 from dudek_dali.data.splits import official_split, random_split
+from dudek_dali.data.targets import TargetEncoder
 from dudek_dali.errors import DatasetError
+from dudek_dali.sources import VideoSource, create_clip_loader
 from dudek_dali.train.config import PRETRAIN_VALID_FRACTION, TrainConfig
+
+if TYPE_CHECKING:
+    import torch
 
 # The official SN-BAS-2025 split has 4 train, 1 valid and 2 test games.
 _RANDOM_SPLIT_PARTS = (4, 1, 2)
@@ -73,7 +78,7 @@ def _random(games: list[Game], counts: tuple[int, int], config: TrainConfig, whe
 
 def check_clip_fits(config: TrainConfig, games: list[Game]) -> None:
     """A clip must fit in at least one training video, else there is nothing to sample."""
-    span = (config.clip_frames_count - 1) * config.stride + 1
+    span = clip_span(config.clip_frames_count, config.stride)
     longest = max((v.num_frames for g in games for v in g.videos), default=0)
     if span > longest:
         raise DatasetError(
@@ -88,63 +93,49 @@ def create_loader(
     games: list[Game],
     *,
     training: bool,
-    video_source: str,
+    video_source: VideoSource,
     device: torch.device,
     rank: int,
     world_size: int,
-) -> Any:
-    """A DALI (GPU or CPU) or frame-folder clip loader over ``games``; same interface either way.
+) -> ClipLoader:
+    """The run's training (or validation-loss) clip loader over ``games``, from ``video_source``.
 
     Validation clips are never augmented; with ``enforce_val_epoch_size`` they are a seeded
     random subset of the validation windows, the same subset every epoch (the trainer always
     reads validation epoch 0), so validation losses of different epochs compare like for like.
+    Frame folders are augmented in torch, on the training device.
     """
-    from dudek_dali.pipelines import AugmentConfig
-
-    augment = training_augment(config) if training else AugmentConfig.off()
     epoch_size = config.enforce_train_epoch_size if training else config.enforce_val_epoch_size
-    options = dict(
+    sampling = SamplingConfig(
         clip_frames=config.clip_frames_count,
         stride=config.stride,
         overlap=config.overlap,
-        size=config.input_size,
-        augment=augment,
-        enforce_epoch_size=epoch_size,
+        epoch_size=epoch_size,
         even_choice_proba=config.even_choice_proba if training else 0.0,
         shuffle=training or epoch_size is not None,
-        batch_size=config.train_batch_size if training else config.val_batch_size,
         seed=config.random_seed,
         rank=rank,
         world_size=world_size,
-        displacement=config.displacement,
+        augment=training_augment(config) if training else AugmentConfig.off(),
     )
-    if video_source == "frames":
-        from dudek_dali.frames import create_frame_loader
-
-        # Frame folders are augmented in torch, on the training device.
-        # More DataLoader workers than cores only adds processes competing for them.
-        workers = min(config.num_threads, os.cpu_count() or 1)
-        return create_frame_loader(games, device=device, num_workers=workers, **options)
-    from dudek_dali.pipelines import create_clip_loader
-
-    gpu = video_source == "dali-gpu"
     return create_clip_loader(
         games,
-        device="gpu" if gpu else "cpu",
-        device_id=device.index if gpu and device.type == "cuda" else None,
-        num_threads=config.num_threads,
-        **options,
+        sampling,
+        source=video_source,
+        size=config.input_size,
+        batch_size=config.train_batch_size if training else config.val_batch_size,
+        targets=TargetEncoder(games[0].label_set, config.displacement),
+        device=device,
+        workers=config.num_threads,
     )
 
 
-def training_augment(config: TrainConfig) -> Any:
-    """The :class:`~dudek_dali.pipelines.AugmentConfig` of training clips under ``config``.
+def training_augment(config: TrainConfig) -> AugmentConfig:
+    """The :class:`~dudek_dali.clips.AugmentConfig` of training clips under ``config``.
 
     ``color_jitter_proba`` applies to each of hue, saturation, brightness and contrast; the
     ranges are the seed's.
     """
-    from dudek_dali.pipelines import AugmentConfig
-
     return AugmentConfig(
         flip_proba=config.flip_proba,
         crop_proba=config.crop_proba,

@@ -8,48 +8,35 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dudek_dali.errors import DudekError
+from dudek_dali.spotting.inference import InferenceConfig, evaluate_model
+from dudek_dali.train.records import ValidationResult
 
 if TYPE_CHECKING:
-    from dudek_dali.train.loop import ValidationResult
     from dudek_dali.train.run import TrainingRun
 
 
-def require_map_evaluation(video_source: str) -> None:
-    """Fail before training when ``--eval_metric map`` cannot run in this installation."""
-    try:
-        from dudek_dali.spotting.inference import evaluate_model  # noqa: F401
-    except ImportError as err:
-        raise DudekError(
-            f"--eval_metric map needs dudek_dali.spotting.inference ({err}); use --eval_metric loss"
-        ) from None
+def inference_config(run: TrainingRun) -> InferenceConfig:
+    """Windows as in training (``--overlap``), without augmentation or flip TTA."""
+    c = run.config
+    return InferenceConfig(
+        clip_frames=c.clip_frames_count,
+        stride=c.stride,
+        overlap=c.overlap,
+        batch_size=c.val_batch_size,
+        size=c.input_size,
+    )
 
 
-def evaluate_map(run: TrainingRun, *, video_source: str) -> ValidationResult:
-    """team-mAP@1 (and mAP@1, per-class AP) of ``run.eval_net`` on ``run.val_games``.
-
-    Windows overlap as in training (``--overlap``), without augmentation or flip TTA.
-    """
-    from dudek_dali.spotting.inference import evaluate_model
-    from dudek_dali.train.loop import ValidationResult
-
-    config = run.config
+def evaluate_map(run: TrainingRun) -> ValidationResult:
+    """team-mAP@1 (and mAP@1, per-class AP) of ``run.eval_net`` on ``run.val_games``."""
     net = run.eval_net
     was_training = net.training
     net.eval()
     try:
         scores = evaluate_model(
-            net,
-            run.val_games,
-            device=run.device,
-            decode_device={"dali-gpu": "gpu", "frames": "frames"}.get(video_source, "cpu"),
-            clip_frames=config.clip_frames_count,
-            overlap=config.overlap,
-            stride=config.stride,
-            size=config.input_size,
-            batch_size=config.val_batch_size,
-            progress=config.progress,
-        )
+            net, run.val_games, inference_config(run), device=run.device, source=run.video_source,
+            progress=run.config.progress,
+        ).scores  # fmt: skip
     finally:
         net.train(was_training)
     per_class = {f"{label}": ap for label, ap in scores.team.per_class.items()}

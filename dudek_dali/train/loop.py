@@ -14,68 +14,21 @@ the uninterrupted one on CPU (on GPU up to non-deterministic kernels).
 from __future__ import annotations
 
 import contextlib
-import math
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import torch
 
-from dudek_dali.train import checkpoint as ckpt
+from dudek_dali.model import checkpoint as ckpt
 from dudek_dali.train.distributed import all_reduce_sum, barrier, broadcast_value, gather_objects
+from dudek_dali.train.evaluation import evaluate_map
 from dudek_dali.train.loss import tdeed_loss
 from dudek_dali.train.mixup import mixup
 from dudek_dali.train.progress import EpochProgress, epoch_summary
+from dudek_dali.train.records import EpochStats, StepRecord, ValidationResult
 from dudek_dali.train.rng import capture_rng_state
 from dudek_dali.train.run import TrainingRun, model_payload, training_payload
-
-
-@dataclass(frozen=True)
-class StepRecord:
-    """What one optimizer step did (given to ``on_step`` callbacks and logged)."""
-
-    epoch: int
-    step_in_epoch: int  # steps done in the epoch after this one
-    global_step: int
-    loss: float
-    ce: float
-    displacement: float
-    lr: float  # the learning rate this step used
-
-
-@dataclass(frozen=True)
-class EpochStats:
-    loss: float
-    ce: float
-    displacement: float
-    clips: int
-    seconds: float
-    data_wait_seconds: float
-
-    @property
-    def clips_per_second(self) -> float:
-        return self.clips / self.seconds if self.seconds > 0 else 0.0
-
-    @property
-    def data_wait_fraction(self) -> float:
-        return self.data_wait_seconds / self.seconds if self.seconds > 0 else 0.0
-
-
-@dataclass(frozen=True)
-class ValidationResult:
-    metric: str  # "loss" or "map"
-    value: float
-    loss: float | None = None
-    team_map_at1: float | None = None
-    map_at1: float | None = None
-    per_class: dict[str, float] | None = None
-    seconds: float = 0.0
-
-    def better_than(self, best: float | None) -> bool:
-        if best is None or math.isnan(best):
-            return not math.isnan(self.value)
-        return self.value < best if self.metric == "loss" else self.value > best
-
 
 StepCallback = Callable[[TrainingRun, StepRecord], None]
 
@@ -256,11 +209,9 @@ def _validate_loss(run: TrainingRun) -> ValidationResult:
 
 def _validate_map(run: TrainingRun) -> ValidationResult:
     """team-mAP@1 of the whole validation games; rank 0 computes it, the others receive it."""
-    from dudek_dali.train.evaluation import evaluate_map
-
     result = None
     if run.dist.is_main:
-        result = evaluate_map(run, video_source=run.video_source)
+        result = evaluate_map(run)
     value = broadcast_value(result.value if result is not None else 0.0, run.device)
     return result if result is not None else ValidationResult(metric="map", value=value)
 

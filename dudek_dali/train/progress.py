@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -14,8 +12,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-if TYPE_CHECKING:
-    from dudek_dali.train.loop import EpochStats, ValidationResult
+from dudek_dali.train.records import EpochStats, ValidationResult
 
 
 class EpochProgress:

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from dudek_dali.train.checkpoint import FORMAT
+from dudek_dali.clips.loader import ClipLoader
+from dudek_dali.errors import CheckpointError
+from dudek_dali.model.checkpoint import FORMAT
 from dudek_dali.train.rng import capture_rng_state, restore_rng_state
 
 if TYPE_CHECKING:
@@ -22,8 +24,10 @@ if TYPE_CHECKING:
     from dudek_dali.data.games import Game
     from dudek_dali.data.labels import LabelSet
     from dudek_dali.model import TDeed
+    from dudek_dali.sources import VideoSource
     from dudek_dali.train.config import TrainConfig
     from dudek_dali.train.distributed import DistInfo
+    from dudek_dali.train.ema import ModelEma
     from dudek_dali.train.tensorboard import RunLogger
 
 
@@ -57,23 +61,29 @@ class TrainingRun:
     optimizer: torch.optim.Optimizer
     scheduler: torch.optim.lr_scheduler.LRScheduler
     scaler: torch.amp.GradScaler | None
-    ema: Any | None  # dudek_dali.train.ema.ModelEma
+    ema: ModelEma | None
     autocast_dtype: torch.dtype | None  # None: fp32
     label_set: LabelSet
-    train_loader: Any  # ClipLoader / frame loader: set_epoch, __iter__ -> ClipBatch, __len__
-    val_loader: Any | None
+    train_loader: ClipLoader
+    val_loader: ClipLoader | None
     train_games: list[Game]
     val_games: list[Game]
     steps_per_epoch: int
     logger: RunLogger
     console: Console
-    video_source: str  # dali-gpu, dali-cpu or frames
+    video_source: VideoSource
     state: LoopState = field(default_factory=LoopState)
 
     @property
     def eval_net(self) -> torch.nn.Module:
         """The weights validation and the saved model use: the EMA copy when EMA is on."""
         return self.ema.module if self.ema is not None else self.net
+
+    def close_loaders(self) -> None:
+        """Release the loaders' resources (the DALI loader's temporary link folder)."""
+        for loader in (self.train_loader, self.val_loader):
+            if loader is not None:
+                loader.close()
 
     @property
     def lr(self) -> float:
@@ -127,8 +137,6 @@ def restore_training_state(run: TrainingRun, payload: dict[str, Any], *, rank: i
         run.scaler.load_state_dict(payload["scaler"])
     if run.ema is not None:
         if payload.get("ema") is None:
-            from dudek_dali.errors import CheckpointError
-
             raise CheckpointError("the checkpoint was trained without --ema; resume without it")
         run.ema.load_state_dict(payload["ema"])
     run.state = LoopState.from_dict(payload["loop"])

@@ -17,9 +17,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from dudek_dali.data.labels import LabelSet
+from dudek_dali.devices import resolve_device
 from dudek_dali.errors import CheckpointError, DudekError
-from dudek_dali.model import TDeed, TDeedConfig, create_model, load_weights
-from dudek_dali.train import checkpoint as ckpt
+from dudek_dali.model import checkpoint as ckpt
+from dudek_dali.model.config import TDeedConfig
+from dudek_dali.model.tdeed import TDeed, create_model
+from dudek_dali.model.weights import load_weights
+from dudek_dali.sources import check_videos, resolve_video_source
 from dudek_dali.train.config import TrainConfig
 from dudek_dali.train.data import check_clip_fits, create_loader, select_games
 from dudek_dali.train.distributed import DistInfo, dist_info_from_env, init_distributed
@@ -42,12 +46,8 @@ def setup(
     """Check the inputs, build model, loaders, optimizer, schedule, logger; restore ``--resume``."""
     console = console or Console()
     dist = dist or dist_info_from_env()
-    device = resolve_device(config, dist)
-    video_source = resolve_video_source(config, device)
-    if config.validate and config.eval_metric == "map":
-        from dudek_dali.train.evaluation import require_map_evaluation
-
-        require_map_evaluation(video_source)
+    device = resolve_device(config.device, local_rank=dist.local_rank if dist.enabled else None)
+    video_source = resolve_video_source(config.video_source)
     resume = ckpt.read_checkpoint(config.resume, kind="training") if config.resume else None
     start = ckpt.read_checkpoint(config.model_checkpoint_path) if config.model_checkpoint_path else None
     train_games, val_games = select_games(config)
@@ -64,10 +64,7 @@ def setup(
     )  # fmt: skip
     val_loader = None
     if config.validate and config.eval_metric == "map":
-        from dudek_dali.pipelines import validate_videos
-
-        # The whole-game evaluation reads them only after the first epoch: check them now.
-        validate_videos(val_games, device="gpu" if video_source == "dali-gpu" else "cpu")
+        check_videos(val_games, source=video_source)  # the evaluation reads them after the first epoch
     if config.validate and config.eval_metric == "loss":
         val_loader = create_loader(
             config, val_games, training=False, video_source=video_source, device=device,
@@ -106,29 +103,6 @@ def setup(
         logger.config(config.to_dict())
         console.print(_describe(run), markup=False, highlight=False, soft_wrap=True)
     return run
-
-
-def resolve_device(config: TrainConfig, dist: DistInfo) -> torch.device:
-    """``auto``: CUDA (``cuda:LOCAL_RANK`` under torchrun) when available, else the CPU."""
-    if config.device == "cpu" or (config.device == "auto" and not torch.cuda.is_available()):
-        return torch.device("cpu")
-    if not torch.cuda.is_available():
-        raise DudekError(f"--device {config.device}: no CUDA device is available (use --device cpu)")
-    if config.device in ("auto", "cuda"):
-        return torch.device("cuda", dist.local_rank if dist.enabled else torch.cuda.current_device())
-    return torch.device(config.device)
-
-
-def resolve_video_source(config: TrainConfig, device: torch.device) -> str:
-    """``auto``: DALI on the GPU with CUDA, else DALI on the CPU (VP8/VP9/MJPEG video only)."""
-    if config.video_source == "dali-gpu" and not torch.cuda.is_available():
-        raise DudekError(
-            "--decode-on-gpu: no CUDA device is available; use --decode-on-cpu (VP8/VP9/MJPEG video) "
-            "or --frames (extracted frame folders)"
-        )
-    if config.video_source != "auto":
-        return config.video_source
-    return "dali-gpu" if torch.cuda.is_available() else "dali-cpu"
 
 
 def resolve_precision(config: TrainConfig, device: torch.device) -> torch.dtype | None:

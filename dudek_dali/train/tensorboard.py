@@ -15,13 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
-from dudek_dali.pipelines.graph import IMAGENET_MEAN, IMAGENET_STD
+from dudek_dali.clips.pixels import to_pixels
 
 if TYPE_CHECKING:
+    from dudek_dali.clips.batch import ClipBatch
     from dudek_dali.data.labels import LabelSet
-    from dudek_dali.pipelines.batch import ClipBatch
 
 
 class RunLogger:
@@ -66,14 +65,6 @@ class RunLogger:
             self._writer = None
 
 
-def unnormalize(frames: torch.Tensor) -> torch.Tensor:
-    """(..., C, H, W) ImageNet-normalised floats -> uint8 pixels."""
-    mean = torch.tensor(IMAGENET_MEAN, dtype=torch.float32).view(3, 1, 1)
-    std = torch.tensor(IMAGENET_STD, dtype=torch.float32).view(3, 1, 1)
-    pixels = frames.detach().float().cpu() * std + mean
-    return (pixels.clamp(0, 1) * 255).round().to(torch.uint8)
-
-
 def frame_caption(class_index: int, displacement: float, label_set: LabelSet) -> str:
     if class_index == 0:
         return "background"
@@ -90,7 +81,7 @@ def captioned_frames(batch: ClipBatch, label_set: LabelSet, *, max_frames: int =
     labelled = np.flatnonzero(classes > 0)
     others = np.linspace(0, len(classes) - 1, num=max_frames).round().astype(int)
     chosen = sorted(set(labelled[:max_frames].tolist()) | set(others.tolist()))[:max_frames]
-    pixels = unnormalize(batch.frames[0, chosen]).permute(0, 2, 3, 1).numpy()
+    pixels = to_pixels(batch.frames[0, chosen])
     out = []
     for image, index in zip(pixels, chosen, strict=True):
         canvas = Image.fromarray(np.ascontiguousarray(image))

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from dudek_dali.bench.spec import ClipSpec
+from dudek_dali.clips.loader import EpochPlanLoader
+from dudek_dali.clips.sampling import ClipSampler, PlannedClip, SamplingConfig
+from dudek_dali.clips.videos import video_entries
 from dudek_dali.data.games import Game
 from dudek_dali.errors import VideoError
-from dudek_dali.pipelines.augment_params import AugmentConfig
-from dudek_dali.pipelines.sampling import ClipSampler, PlannedClip, SamplingConfig, video_sources
+from dudek_dali.sizes import Size, check_size
 
 
 class _OpenVideo:
@@ -57,40 +58,27 @@ class _OpenVideo:
         self.container.close()
 
 
-class PyAVClipReader:
-    """Batches of (B, clip_frames, H, W, 3) uint8 clips in the epoch plan's order."""
+class PyAVClipReader(EpochPlanLoader):
+    """Batches of (B, clip_frames, H, W, 3) uint8 clips in the epoch plan's order (no augmentation)."""
 
-    def __init__(self, games: Sequence[Game], spec: ClipSpec) -> None:
-        sampling = SamplingConfig(
-            clip_frames=spec.clip_frames,
-            stride=spec.stride,
-            overlap=spec.overlap,
-            epoch_size=spec.epoch_clips,
-            seed=spec.seed,
-            augment=AugmentConfig.off(),
-        )
-        self.spec = spec
-        self.sampler = ClipSampler(video_sources(games), sampling)
-        self.epoch = 0
+    def __init__(
+        self, games: Sequence[Game], sampling: SamplingConfig, *, size: Size = (224, 224), batch_size: int = 4
+    ) -> None:
+        super().__init__(ClipSampler(video_entries(games), sampling), batch_size=batch_size)
+        self.sampling = sampling
+        self.size = check_size(size)
         self.decoded = 0  # frames decoded so far, over all epochs
         self._open: dict[int, _OpenVideo] = {}
 
-    def set_epoch(self, epoch: int) -> None:
-        self.epoch = epoch
-
-    def plan(self) -> list[PlannedClip]:
-        return self.sampler.plan(self.epoch)
-
     def __iter__(self) -> Iterator[np.ndarray]:
-        plan, size = self.plan(), self.spec.batch_size
-        for first in range(0, len(plan), size):
-            yield np.stack([self._read(c) for c in plan[first : first + size]])
+        for clips in self.batches(self.remaining_plan()):
+            yield np.stack([self._read(c) for c in clips])
 
     def _read(self, clip: PlannedClip) -> np.ndarray:
         if clip.video not in self._open:
-            self._open[clip.video] = _OpenVideo(self.sampler.sources[clip.video].path)
+            self._open[clip.video] = _OpenVideo(self.videos[clip.video].path)
         frames, decoded = self._open[clip.video].clip(
-            clip.start, count=self.spec.clip_frames, stride=self.spec.stride, size=self.spec.size
+            clip.start, count=self.sampling.clip_frames, stride=self.sampling.stride, size=self.size
         )
         self.decoded += decoded
         return frames
@@ -99,9 +87,3 @@ class PyAVClipReader:
         for video in self._open.values():
             video.close()
         self._open.clear()
-
-    def __enter__(self) -> PyAVClipReader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

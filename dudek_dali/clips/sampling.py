@@ -23,54 +23,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from dudek_dali.data.games import Game
-from dudek_dali.data.labels import LabelSet
-from dudek_dali.data.targets import EventTable
-from dudek_dali.pipelines.augment_params import AugmentConfig, ClipAugment, draw_augment
+from dudek_dali.clips.augment import AugmentConfig, ClipAugment, draw_augment
+from dudek_dali.clips.videos import VideoEntry
 
 _AUGMENT_STREAM = 1  # keeps the augmentation generators apart from the plan's generator
-
-
-@dataclass(frozen=True)
-class VideoSource:
-    """What sampling and target encoding need to know about one video file."""
-
-    path: Path
-    game: str  # league/season/match
-    num_frames: int
-    fps: float
-    events: EventTable
-    num_classes: int  # of the label set (events' outputs are 1..2 * num_classes)
-
-
-def video_sources(games: Sequence[Game], *, label_set: LabelSet | None = None) -> list[VideoSource]:
-    """One :class:`VideoSource` per video of ``games`` (both halves of a broadcast game).
-
-    The event table key ``<game>#<half>`` decides the side of "not applicable" teams, so it is
-    the same for every loader and every epoch.
-    """
-    sources = []
-    for game in games:
-        labels = label_set or game.label_set
-        for video in game.videos:
-            events = EventTable.from_annotations(
-                video.annotations, label_set=labels, fps=video.fps, key=f"{game.url_local}#{video.half}"
-            )
-            sources.append(
-                VideoSource(
-                    path=video.path,
-                    game=game.url_local,
-                    num_frames=video.num_frames,
-                    fps=video.fps,
-                    events=events,
-                    num_classes=labels.num_classes,
-                )
-            )
-    return sources
 
 
 def clip_span(clip_frames: int, stride: int) -> int:
@@ -129,7 +88,7 @@ class PlannedClip:
     """One clip of an epoch: where it is and what augmentation it gets."""
 
     position: int  # index in the epoch's (global, unsharded) plan; the DALI label of the clip
-    video: int  # index into the sampler's sources
+    video: int  # index into the sampler's videos
     start: int  # first original frame
     augment: ClipAugment
 
@@ -140,11 +99,11 @@ class PlannedClip:
 class ClipSampler:
     """Plans the clips of every epoch for one rank (see the module docstring for the rules)."""
 
-    def __init__(self, sources: Sequence[VideoSource], config: SamplingConfig) -> None:
-        self.sources = list(sources)
+    def __init__(self, videos: Sequence[VideoEntry], config: SamplingConfig) -> None:
+        self.videos = list(videos)
         self.config = config
         window = {"clip_frames": config.clip_frames, "stride": config.stride, "overlap": config.overlap}
-        starts = [split_windows(s.num_frames, **window) for s in self.sources]
+        starts = [split_windows(s.num_frames, **window) for s in self.videos]
         self.window_video = np.concatenate(
             [np.full(len(st), i, dtype=np.int64) for i, st in enumerate(starts)] or [np.zeros(0, np.int64)]
         )
@@ -171,7 +130,7 @@ class ClipSampler:
         span = clip_span(self.config.clip_frames, self.config.stride)
         found: dict[int, list[np.ndarray]] = {}
         offset = 0
-        for source, video_starts in zip(self.sources, starts, strict=True):
+        for source, video_starts in zip(self.videos, starts, strict=True):
             # A window starting at s holds the event at frame f when f - span < s <= f.
             first = np.searchsorted(video_starts, source.events.frames - span, side="right")
             last = np.searchsorted(video_starts, source.events.frames, side="right")

@@ -1,8 +1,8 @@
 """Overlapping inference windows assembled from consecutive, non-overlapping decoded chunks.
 
-The whole-game reader must not re-seek from far back for every window: with 80-frame windows
+A whole-game reader must not re-seek from far back for every window: with 80-frame windows
 overlapping by 68, seeking per window would decode every frame ~7 times (plus the way back to
-a keyframe each time). Instead DALI decodes the video once, front to back, in chunks, and
+a keyframe each time). Instead the reader decodes the video once, front to back, in chunks, and
 this module cuts the windows from a buffer that never holds more than one window plus one
 chunk.
 

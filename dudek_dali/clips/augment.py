@@ -2,7 +2,7 @@
 
 The parameters are drawn in Python when an epoch is planned (see :mod:`.sampling`), not inside
 the DALI graph, so a run is reproducible, can resume at an epoch boundary, and any loader (the
-DALI graph here, the torch frame-folder loader) applies the *same* parameters to the same clip.
+DALI graph, the frame-folder loader's torch transforms) applies the *same* parameters to the same clip.
 
 Every frame of a clip shares the parameters, except the camera move, which interpolates a pose
 linearly from ``camera_start`` (first frame) to ``camera_end`` (last frame).
@@ -108,11 +108,6 @@ class AugmentConfig:
     @property
     def enabled(self) -> bool:
         return any(getattr(self, f.name) > 0 for f in fields(self) if f.name.endswith("_proba"))
-
-    @property
-    def geometric(self) -> bool:
-        """Whether crops or camera moves can happen (the graph then needs its warp stage)."""
-        return self.crop_proba > 0 or self.camera_proba > 0
 
 
 @dataclass(frozen=True)

@@ -19,25 +19,19 @@ threads); they may differ between library builds or CPU instruction sets.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 import av
 import numpy as np
 
-from dudek_dali.data.synthetic_config import FPS, Codec
+from dudek_dali.data.synthetic.config import FPS, Codec
+from dudek_dali.files import write_atomic
 
 _FORMATS = {".mp4": "mp4", ".mkv": "matroska"}
 # Bits per pixel per frame for VP9's VBR target: ~0.33 Mbit/s at 398x224, ~3.5 Mbit/s at 720p
 # (libvpx overshoots by ~20%).
 _VP9_BITS_PER_PIXEL = 0.15
-
-
-def partial_path(path: Path) -> Path:
-    """Where ``path`` is written before it is renamed into place."""
-    return path.with_name(f".{path.name}.partial")
 
 
 def write_video(
@@ -56,15 +50,13 @@ def write_video(
     container_format = _FORMATS.get(path.suffix)
     if container_format is None:
         raise ValueError(f"{path}: unsupported video extension (expected one of {sorted(_FORMATS)})")
-    tmp = partial_path(path)
-    try:
-        count = _encode(tmp, container_format, frames, codec, width, height, keyframe_interval)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-    return count
+    counted: list[int] = []
+
+    def encode(tmp: Path) -> None:
+        counted.append(_encode(tmp, container_format, frames, codec, width, height, keyframe_interval))
+
+    write_atomic(path, encode)
+    return counted[0]
 
 
 def _encode(

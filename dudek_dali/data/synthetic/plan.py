@@ -17,10 +17,9 @@ import numpy as np
 from dudek_dali.data.annotations import Visibility
 from dudek_dali.data.games import label_file_name, video_names
 from dudek_dali.data.labels import ACTION_SPOTTING, BAS, SIDES, LabelSet, Team
-from dudek_dali.data.splits import OFFICIAL_SPLITS, Split
-from dudek_dali.data.synthetic_config import EVENT_MARGIN, FPS, MS_PER_FRAME, SPREAD_GAP, SynthConfig
+from dudek_dali.data.splits import OFFICIAL_LEAGUE, OFFICIAL_SEASON, OFFICIAL_SPLITS, Split
+from dudek_dali.data.synthetic.config import EVENT_MARGIN, FPS, MS_PER_FRAME, SPREAD_GAP, SynthConfig
 
-BAS_LEAGUE, BAS_SEASON = "england_efl", "2019-2020"
 BROADCAST_LEAGUE, BROADCAST_SEASON = "england_epl", "2015-2016"
 NOT_SHOWN_FRACTION = 0.05
 NOT_APPLICABLE_FRACTION = 0.1  # broadcast only: events with no team (drawn at the centre)
@@ -104,7 +103,7 @@ def plan_game(config: SynthConfig, index: int) -> GamePlan:
     rng = np.random.default_rng(np.random.SeedSequence([config.seed, index, 0]))
     if config.layout == "bas":
         match, split = bas_match(index)
-        league, season, label_set = BAS_LEAGUE, BAS_SEASON, BAS
+        league, season, label_set = OFFICIAL_LEAGUE, OFFICIAL_SEASON, BAS
         # Nothing we know of reads "halftime"; real files carry it, so ours do too.
         extra: tuple[tuple[str, str], ...] = (("halftime", "1"),)
     else:

@@ -75,7 +75,3 @@ class SynthConfig:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SynthConfig:
-        return cls(**data)

@@ -7,16 +7,14 @@ Two kinds share one format (a dict of tensors and plain Python values, config as
 * **training** (``<save_as stem>.last.pt``): a model checkpoint plus optimizer, scheduler, grad
   scaler, EMA, every RNG state and the loop position: what ``--resume`` needs to continue exactly.
 
-Writing goes to a temporary file in the destination folder, is flushed to disk, then
-``os.replace``-d over the old file, so a crash mid-save leaves the previous checkpoint intact.
+Writing goes through :func:`dudek_dali.files.write_atomic` with ``fsync``: a crash mid-save leaves
+the previous checkpoint intact.
 Reading uses ``torch.load(weights_only=True)``: a file cannot run code when it is loaded.
 A plain ``state_dict`` (what the seed saved) is accepted wherever only weights are needed.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +22,7 @@ from typing import Any, Literal
 import torch
 
 from dudek_dali.errors import CheckpointError
+from dudek_dali.files import write_atomic
 
 FORMAT = "dudek_dali.tdeed/1"
 Kind = Literal["model", "training"]
@@ -41,26 +40,7 @@ def epoch_path(save_as: Path, epoch: int) -> Path:
 
 def write_checkpoint(path: Path, payload: dict[str, Any]) -> Path:
     """Save ``payload`` to ``path`` atomically (temp file in the same folder, fsync, rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a checkpoint is an ordinary file
-        with os.fdopen(fd, "wb") as handle:
-            torch.save(payload, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    return write_atomic(path, lambda tmp: torch.save(payload, tmp), fsync=True)
 
 
 def read_checkpoint(path: Path | str, *, kind: Kind | None = None) -> dict[str, Any]:

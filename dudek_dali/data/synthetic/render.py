@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from dudek_dali.data.labels import LabelSet, Team
-from dudek_dali.data.synthetic_plan import PlannedEvent
-from dudek_dali.data.synthetic_signatures import blend_signature
-from dudek_dali.data.synthetic_stamp import band_height, draw_frame_index
+from dudek_dali.data.synthetic.plan import PlannedEvent
+from dudek_dali.data.synthetic.signatures import blend_signature
+from dudek_dali.data.synthetic.stamp import band_height, draw_frame_index
 
 SIGNATURE_HALF_LIFE = 6  # frames either side of the event frame that show the signature
 SIGNATURE_SIZE = 0.4  # of the frame height

@@ -1,9 +1,9 @@
-"""The synthetic SoccerNet dataset: the project's embedded default for tests, demo and benchmarks.
+"""Writing the synthetic SoccerNet dataset: layout, manifest, and the re-run policy.
 
 :func:`synthesize_dataset` writes games in the real layouts, with real-looking match folder
 names (spaces included) and label files with the real fields, whose VP9 videos carry
 learnable events: each class has its own shape, drawn on the side of its team (see
-:mod:`~dudek_dali.data.synthetic_render`). BAS games take the official SN-BAS-2025 match
+:mod:`~dudek_dali.data.synthetic.render`). BAS games take the official SN-BAS-2025 match
 names first, interleaved so that five games already cover train, valid, test and challenge;
 challenge games get no label file, like the real ones.
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -32,22 +31,12 @@ import numpy as np
 from dudek_dali.data.games import FRAME_SIZES
 from dudek_dali.data.labels import LabelSet, Team
 from dudek_dali.data.splits import Split
-from dudek_dali.data.synthetic_config import FPS, Codec, SynthConfig
-from dudek_dali.data.synthetic_encode import partial_path, write_video
-from dudek_dali.data.synthetic_plan import GamePlan, PlannedEvent, plan_game
-from dudek_dali.data.synthetic_render import VideoRenderer
-from dudek_dali.data.synthetic_stamp import read_frame_index
+from dudek_dali.data.synthetic.config import FPS, SynthConfig
+from dudek_dali.data.synthetic.encode import write_video
+from dudek_dali.data.synthetic.plan import GamePlan, PlannedEvent, plan_game
+from dudek_dali.data.synthetic.render import VideoRenderer
 from dudek_dali.errors import DatasetError
-
-__all__ = [
-    "MANIFEST",
-    "Codec",
-    "SynthConfig",
-    "SynthGame",
-    "SynthSummary",
-    "read_frame_index",
-    "synthesize_dataset",
-]
+from dudek_dali.files import partial_files, write_text
 
 MANIFEST = ".dudek-synth.json"
 _MANIFEST_FORMAT = 1
@@ -146,7 +135,7 @@ def _write_game(root: Path, plan: GamePlan, config: SynthConfig, advance) -> Non
             keyframe_interval=config.keyframe_interval,
         )
     if plan.label_file:
-        _write_text_atomic(game_dir / plan.label_file, json.dumps(plan.label_json(), indent=4) + "\n")
+        write_text(game_dir / plan.label_file, json.dumps(plan.label_json(), indent=4) + "\n")
 
 
 def _summary(
@@ -216,7 +205,7 @@ def _delete_listed(root: Path, files: Iterable[str]) -> None:
         path = root / rel
         if root.resolve() not in path.resolve().parents:
             raise DatasetError(f"{root / MANIFEST}: lists {rel!r}, which lies outside the dataset")
-        for victim in (path, partial_path(path)):
+        for victim in (path, *partial_files(path)):
             with contextlib.suppress(FileNotFoundError):
                 victim.unlink()
         folders.update(p for p in path.parents if root in p.parents)
@@ -233,13 +222,7 @@ def _write_manifest(root: Path, config: SynthConfig, files: list[str], *, comple
         "config": config.to_json(),
         "files": files,
     }
-    _write_text_atomic(root / MANIFEST, json.dumps(data, indent=2) + "\n")
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    tmp = partial_path(path)
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(root / MANIFEST, json.dumps(data, indent=2) + "\n")
 
 
 # --- progress ---------------------------------------------------------------------------

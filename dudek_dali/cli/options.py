@@ -1,0 +1,16 @@
+"""Options several commands share, spelled and explained once."""
+
+from __future__ import annotations
+
+DECODE_HELP = (
+    "Decode with DALI on the GPU (NVDEC), or with DALI on the CPU (VP8/VP9/MJPEG only). "
+    "Default: the GPU when CUDA is visible."
+)
+DEVICE_HELP = "Torch device for the model: auto (CUDA when visible), cpu, cuda or cuda:N."
+
+
+def source_choice(decode_on_gpu: bool | None) -> str:
+    """``--decode-on-gpu/--decode-on-cpu`` (unset: ``auto``) as a video source choice."""
+    if decode_on_gpu is None:
+        return "auto"
+    return "dali-gpu" if decode_on_gpu else "dali-cpu"
