@@ -1,7 +1,8 @@
 """Run every benchmark on this machine (the GPU too when CUDA is visible); write a dated results file.
 
-    python benchmarks/run_all.py [--quick] [--data DIR] [--work DIR] [--out benchmarks/results]
-        [--seconds 10] [--only loaders,scaling,training,keyframes,postprocess,model_forward,clip_pipelines]
+    python benchmarks/run_all.py [--quick | --gpu-check] [--data DIR] [--work DIR] [--out benchmarks/results]
+        [--seconds 10] [--resolutions 224,720]
+        [--only loaders,scaling,training,keyframes,postprocess,model_forward,clip_pipelines]
 
 Writes ``<out>/<date>-<host>.json`` (every number, with the machine description) and ``.md``
 (the tables the README quotes), plus ``-loaders.png``, ``-scaling.png``, ``-keyframes.png``.
@@ -9,7 +10,9 @@ Without ``--data`` a synthetic SN-BAS-2025 dataset (VP9, a keyframe every 250 fr
 x264's default) is written under ``--work`` and reused by later runs; with CUDA the loaders are
 also measured on an H.264 copy, the codec SoccerNet ships (DALI decodes it on the GPU only).
 ``--quick`` shrinks every study to check that the whole run works (minutes, not a measurement).
-A study that fails is recorded with its error and the others still run.
+``--gpu-check`` is what ``scripts/gpu-check`` runs on a GPU machine: only the loader comparison
+(DALI GPU, DALI CPU, frame folders; VP9 and H.264 videos) for 5 s per loader, at 224p and 720p,
+on short synthetic games. A study that fails is recorded with its error and the others still run.
 """
 
 from __future__ import annotations
@@ -50,15 +53,16 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def synthetic(work: Path, *, codec: str, quick: bool) -> Path:
-    root = work / f"synth-bas-{codec}-{'quick' if quick else 'full'}"
+def synthetic(work: Path, *, codec: str, quick: bool, resolution: int = 224) -> Path:
+    root = work / f"synth-bas-{codec}-{resolution}p-{'quick' if quick else 'full'}"
     log(f"synthetic dataset {root}")
-    synthesize_dataset(root, SynthConfig(games=3, minutes=0.5 if quick else 2.0, codec=codec), progress=False)
+    config = SynthConfig(games=3, minutes=0.5 if quick else 2.0, codec=codec, resolution=resolution)
+    synthesize_dataset(root, config, progress=False)
     return root
 
 
-def labelled(root: Path, count: int = 2) -> list:
-    return [g for g in discover_games(root).games if g.is_labelled][:count]
+def labelled(root: Path, count: int = 2, resolution: int = 224) -> list:
+    return [g for g in discover_games(root, resolution=resolution).games if g.is_labelled][:count]
 
 
 def script(name: str, *args: str, json_out: bool = True) -> dict[str, Any]:
@@ -76,16 +80,23 @@ def script(name: str, *args: str, json_out: bool = True) -> dict[str, Any]:
 
 def studies(args: argparse.Namespace, data: Path, gpu: bool) -> dict[str, Callable[[], dict[str, Any]]]:
     quick = args.quick
-    spec = ClipSpec(clip_frames=16, overlap=12, size=(64, 64), epoch_clips=64) if quick else ClipSpec()
-    seconds = 2.0 if quick else args.seconds
+    tiny = quick and not args.gpu_check  # gpu-check: short games, but the seed's real clips
+    spec = ClipSpec(clip_frames=16, overlap=12, size=(64, 64), epoch_clips=64) if tiny else ClipSpec()
+    seconds = 2.0 if tiny else args.seconds
     train = TrainingSpec(clip_frames=16, size=(64, 64), batch_size=2, steps=2) if quick else TrainingSpec()
     work = args.work
-    jobs: dict[str, Callable[[], dict[str, Any]]] = {
-        "loaders": lambda: compare_loaders(labelled(data), spec, seconds=seconds, log=log),
-    }
-    if gpu:
-        h264 = synthetic(work, codec="h264", quick=quick) if args.data is None else data
-        jobs["loaders_h264"] = lambda: compare_loaders(labelled(h264), spec, seconds=seconds, log=log)
+    jobs: dict[str, Callable[[], dict[str, Any]]] = {}
+    for resolution in args.resolutions:
+        tag = "" if resolution == 224 else f"_{resolution}p"
+        vp9 = data if resolution == 224 else synthetic(work, codec="vp9", quick=quick, resolution=resolution)
+        jobs[f"loaders{tag}"] = _loaders(vp9, spec, seconds, resolution)
+        if gpu:
+            h264 = (
+                synthetic(work, codec="h264", quick=quick, resolution=resolution)
+                if args.data is None
+                else data
+            )
+            jobs[f"loaders_h264{tag}"] = _loaders(h264, spec, seconds, resolution)
     jobs.update(
         scaling=lambda: scaling_study(
             work, spec, sizes=(2, 4) if quick else (10, 30, 100), minutes=0.2, log=log
@@ -114,7 +125,11 @@ def studies(args: argparse.Namespace, data: Path, gpu: bool) -> dict[str, Callab
         ),  # fmt: skip
     )
     wanted = set(args.only) if args.only else set(STUDIES)
-    return {k: v for k, v in jobs.items() if k.removesuffix("_h264") in wanted}
+    return {k: v for k, v in jobs.items() if k.split("_")[0] in wanted}
+
+
+def _loaders(root: Path, spec: ClipSpec, seconds: float, resolution: int) -> Callable[[], dict[str, Any]]:
+    return lambda: compare_loaders(labelled(root, resolution=resolution), spec, seconds=seconds, log=log)
 
 
 def main() -> None:
@@ -129,9 +144,18 @@ def main() -> None:
         "--quick", action="store_true", help="tiny settings: checks the run, measures nothing"
     )
     parser.add_argument(
+        "--gpu-check", action="store_true", help="the loader comparison only, 5 s per loader, 224p and 720p"
+    )
+    parser.add_argument(
+        "--resolutions", type=lambda s: [int(x) for x in s.split(",") if x], default=[224],
+        help="video resolutions the loader comparison runs at (224, 720)",
+    )  # fmt: skip
+    parser.add_argument(
         "--only", type=lambda s: [x for x in s.split(",") if x], help=f"comma-separated subset of {STUDIES}"
     )
     args = parser.parse_args()
+    if args.gpu_check:
+        args.quick, args.only, args.seconds, args.resolutions = True, ["loaders"], 5.0, [224, 720]
     if args.only and not set(args.only) <= set(STUDIES):
         parser.error(f"--only takes names among {', '.join(STUDIES)}")
     args.work.mkdir(parents=True, exist_ok=True)
@@ -146,19 +170,15 @@ def main() -> None:
     }
     host = re.sub(r"[^A-Za-z0-9_.-]", "_", socket.gethostname())
     stem = args.out / f"{date.today().isoformat()}-{host}{'-quick' if args.quick else ''}"
-    plots = {
-        "loaders": plot_loaders,
-        "loaders_h264": plot_loaders,
-        "scaling": plot_scaling,
-        "keyframes": plot_keyframes,
-    }
+    plots = {"scaling": plot_scaling, "keyframes": plot_keyframes}
     for name, job in studies(args, data, gpu).items():
         log(f"== {name}")
         start = time.perf_counter()
         try:
             results["studies"][name] = job()
-            if name in plots:
-                plots[name](results["studies"][name], Path(f"{stem}-{name}.png"))
+            plot = plot_loaders if name.startswith("loaders") else plots.get(name)
+            if plot is not None:
+                plot(results["studies"][name], Path(f"{stem}-{name}.png"))
         except Exception as err:  # one failed study must not lose the others' numbers
             results["studies"][name] = {"error": f"{type(err).__name__}: {err}\n{traceback.format_exc()}"}
             log(f"{name} failed: {type(err).__name__}: {err}")

@@ -13,15 +13,39 @@ umask), not ``mkstemp``'s private ``0600``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 PARTIAL_SUFFIX = ".partial"
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path | str, *, fsync: bool = False) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write; moved over ``path`` when the block ends normally.
+
+    For writers that stream into a file over time (several open at once); see :func:`write_atomic`.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())
+        yield tmp
+        if fsync:
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_atomic(path: Path | str, write: Callable[[Path], None], *, fsync: bool = False) -> Path:
@@ -31,22 +55,9 @@ def write_atomic(path: Path | str, write: Callable[[Path], None], *, fsync: bool
     path). ``fsync`` flushes the file to disk before the rename: worth its cost for files whose
     loss costs hours (checkpoints), not for logs or plots. Returns ``path``.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())
+    with atomic_path(path, fsync=fsync) as tmp:
         write(tmp)
-        if fsync:
-            with open(tmp, "rb+") as handle:
-                os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return Path(path)
 
 
 def write_bytes(path: Path | str, data: bytes, *, fsync: bool = False) -> Path:

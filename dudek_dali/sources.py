@@ -132,6 +132,10 @@ def create_game_reader(
 ) -> GameReader:
     """The whole-game reader of ``source`` over ``game`` (every window, tail included)."""
     common = {"size": size, "targets": targets, "num_threads": workers}
+    if source == "pyav":
+        from dudek_dali.pyav import PyAVGameReader
+
+        return PyAVGameReader(game, config, **common)
     if source == "frames":
         from dudek_dali.frames import FrameGameReader
 
@@ -142,4 +146,33 @@ def create_game_reader(
         return DaliGameReader(
             game, config, device=dali_device(source), device_id=_cuda_index(device), **common
         )
-    raise ValueError(f"no whole-game reader reads {source!r} yet")
+    raise ValueError(f"no whole-game reader reads {source!r}")
+
+
+def reader_source(game: Game, choice: str, *, cuda: bool | None = None) -> VideoSource:
+    """The whole-game reader that can read ``game`` for the ``choice`` a user made.
+
+    DALI samples by frame index, so it reads a game only at the model's 25 fps and in the codecs
+    its device decodes (GPU: H.264, HEVC, VP8, VP9, AV1, MJPEG; CPU: VP8, VP9, MJPEG); anything
+    else (other frame rates, H.264 without a GPU) is read by PyAV, sampling by timestamp.
+    ``auto`` prefers DALI on the GPU, then DALI on the CPU; ``dali-gpu`` / ``dali-cpu`` mean "that
+    DALI where it can read the game, else PyAV"; ``pyav`` and ``frames`` are taken as they are.
+    """
+    check_video_source(choice)
+    if choice in ("pyav", "frames"):
+        return choice  # type: ignore[return-value]
+    from dudek_dali.pipelines.validation import CPU_CODECS, GPU_CODECS
+
+    if cuda is None:
+        from dudek_dali.devices import cuda_available
+
+        cuda = cuda_available()
+    codecs = {v.info.codec for v in game.videos}
+    at_25 = all(abs(v.info.fps - 25.0) < 0.01 for v in game.videos)
+    if choice in ("auto", "dali-gpu") and cuda and at_25 and codecs <= GPU_CODECS:
+        return "dali-gpu"
+    if choice == "dali-gpu" and not cuda:
+        resolve_video_source("dali-gpu", cuda=False)  # the clear error
+    if choice in ("auto", "dali-cpu") and at_25 and codecs <= CPU_CODECS:
+        return "dali-cpu"
+    return "pyav"

@@ -27,7 +27,7 @@ LAYERS: list[set[str]] = [
     {"sources"},
     {"spotting"},
     {"train"},
-    {"bench", "demo", "preview"},
+    {"bench", "demo", "preview", "doctor"},
     {"cli"},
     {"__main__"},
 ]

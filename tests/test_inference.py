@@ -102,3 +102,25 @@ def _assert_perfect(scores, game) -> None:
     assert len(present) >= 6
     assert {label for label, ap in scores.team.per_class.items() if ap == pytest.approx(1.0)} == present
     assert {label for label, ap in scores.no_team.per_class.items() if ap == pytest.approx(1.0)} == present
+
+
+def test_scores_leave_the_device_once_per_video_not_per_batch(stamped_game, monkeypatch):
+    """On a GPU every ``.cpu()`` waits for the model; inference copies each video's scores once."""
+    import sys
+
+    from dudek_dali.spotting.inference import score_game
+
+    copies = []
+    real_cpu = torch.Tensor.cpu
+
+    def cpu(self, *args, **kwargs):
+        if sys._getframe(1).f_code.co_filename.endswith("spotting/inference.py"):
+            copies.append(tuple(self.shape))
+        return real_cpu(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.Tensor, "cpu", cpu)
+    config = InferenceConfig(clip_frames=16, stride=2, overlap=4, batch_size=4)
+    (video,) = score_game(FrameIndexOracle(stamped_game, stride=2), stamped_game, config=config)
+    windows = video.scores.shape[0]
+    assert windows > 3 * config.batch_size  # several batches...
+    assert [c[0] for c in copies] == [windows] * 3  # ...one copy each of scores, displacement, frame numbers

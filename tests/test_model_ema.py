@@ -42,3 +42,21 @@ def test_average_is_detached_and_round_trips() -> None:
     other.load_state_dict(ema.state_dict())
     torch.testing.assert_close(other.module[0].bias, ema.module[0].bias)
     assert not torch.equal(ema.module[0].bias, model[0].bias)
+
+
+def test_update_reads_no_state_dict_and_launches_fused_kernels(monkeypatch) -> None:
+    """One fused lerp over every float tensor per step, not a state_dict and a kernel per tensor."""
+    model = _net()
+    ema = ModelEma(model, decay=0.9)
+    ema.update(model)  # pairs the tensors once
+    calls = []
+    monkeypatch.setattr(nn.Module, "state_dict", lambda *a, **k: calls.append("state_dict") or {})
+    real_lerp = torch._foreach_lerp_
+    monkeypatch.setattr(torch, "_foreach_lerp_", lambda *a: calls.append("lerp") or real_lerp(*a))
+    monkeypatch.setattr(torch.Tensor, "lerp_", lambda *a, **k: calls.append("per-tensor lerp"))
+    before = ema.module[0].weight.clone()
+    with torch.no_grad():
+        model[0].weight.add_(1.0)
+    ema.update(model)
+    assert calls == ["lerp"]
+    torch.testing.assert_close(ema.module[0].weight, 0.9 * before + 0.1 * model[0].weight)

@@ -42,8 +42,11 @@ def test_encoder_decoder_keeps_any_length(length: int) -> None:
 
 @pytest.mark.parametrize("length", [1, 4, 7])
 def test_halve_time_against_a_loop(length: int) -> None:
+    """Adaptive windows ``[floor(i T / n), ceil((i + 1) T / n))`` with ``n = ceil(T / 2)``."""
     x = torch.randn(2, 3, length)
-    expected = torch.stack([x[..., i : i + 2].amax(dim=-1) for i in range(0, length, 2)], dim=-1)
+    n = -(-length // 2)
+    windows = [(i * length // n, -(-(i + 1) * length // n)) for i in range(n)]
+    expected = torch.stack([x[..., a:b].amax(dim=-1) for a, b in windows], dim=-1)
     torch.testing.assert_close(halve_time(x), expected)
 
 

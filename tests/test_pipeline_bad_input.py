@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from pipeline_fixtures import (
+    DEVICES,
     copy_dataset,
     dali_loader,
     games_of,
@@ -44,47 +45,52 @@ def bas_copy(bas_root, tmp_path) -> Path:
     return copy_dataset(bas_root, tmp_path / "copy")
 
 
-def test_zero_byte_video(bas_copy):
+@pytest.mark.parametrize("device", DEVICES)
+def test_zero_byte_video(bas_copy, device):
     games = games_of(bas_copy)  # discovered while the file was good
     video = first_video(games)
     video.write_bytes(b"")
     with pytest.raises(VideoError, match=naming(video) + r".*empty"):
-        make_loader(games)
+        make_loader(games, device)
 
 
-def test_truncated_mp4(bas_copy):
+@pytest.mark.parametrize("device", DEVICES)
+def test_truncated_mp4(bas_copy, device):
     games = games_of(bas_copy)
     video = first_video(games)
     cut(video, 0.6)  # the MP4 index (moov) is written last, so it is lost
     with pytest.raises(VideoError, match=naming(video) + r".*unreadable"):
-        make_loader(games)
+        make_loader(games, device)
 
 
-def test_truncated_matroska(broadcast_root, tmp_path):
+@pytest.mark.parametrize("device", DEVICES)
+def test_truncated_matroska(broadcast_root, tmp_path, device):
     root = copy_dataset(broadcast_root, tmp_path / "copy")
     games = games_of(root, "broadcast")
     video = games[0].videos[1].path
     cut(video, 0.5)  # headers survive: only the tail check can tell
     with pytest.raises(VideoError, match=naming(video) + r".*truncated"):
-        make_loader(games)
+        make_loader(games, device)
 
 
-def test_corrupt_header(bas_copy):
+@pytest.mark.parametrize("device", DEVICES)
+def test_corrupt_header(bas_copy, device):
     games = games_of(bas_copy)
     video = first_video(games)
     data = bytearray(video.read_bytes())
     data[:64] = np.random.default_rng(1).bytes(64)
     video.write_bytes(bytes(data))
     with pytest.raises(VideoError, match=naming(video) + r".*unreadable"):
-        make_loader(games)
+        make_loader(games, device)
 
 
-def test_video_shorter_than_one_clip(bas_root):
+@pytest.mark.parametrize("device", DEVICES)
+def test_video_shorter_than_one_clip(bas_root, device):
     games = games_of(bas_root)  # 300 frames; a clip of 160 frames at stride 2 spans 319
     with pytest.raises(
         VideoError, match=naming(first_video(games)) + r".*too short: 300 frames, one clip needs 319"
     ):
-        make_loader(games, clip_frames=160, overlap=0)
+        make_loader(games, device, clip_frames=160, overlap=0)
 
 
 def test_h264_asked_of_the_cpu_decoder(tmp_path):
@@ -96,18 +102,20 @@ def test_h264_asked_of_the_cpu_decoder(tmp_path):
     assert check_video(games[0].videos[0], device="gpu").num_frames == 75  # NVDEC reads it
 
 
-def test_wrong_resolution(tmp_path):
+@pytest.mark.parametrize("device", DEVICES)
+def test_wrong_resolution(tmp_path, device):
     root = synth(tmp_path / "hd", layout="bas", games=1, minutes=0.05, resolution=720)
     match_dir = next(root.rglob("720p.mp4")).parent
     (match_dir / "720p.mp4").rename(match_dir / "224p.mp4")  # a 720p file where 224p belongs
     games = games_of(root, resolution=224)
     with pytest.raises(VideoError, match=naming(first_video(games)) + r".*1280x720, expected 224p"):
-        make_loader(games)
+        make_loader(games, device)
 
 
-def test_a_file_truncated_after_the_checks_is_named(bas_copy):
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_file_truncated_after_the_checks_is_named(bas_copy, device):
     games = games_of(bas_copy)
-    loader = make_loader(games, enforce_epoch_size=8)
+    loader = make_loader(games, device, enforce_epoch_size=8)
     video = first_video(games)
     cut(video, 0.3)  # damaged after the checks passed (DALI would silently skip it)
     with pytest.raises(VideoError, match=naming(video) + r".*found while decoding"):
@@ -115,9 +123,10 @@ def test_a_file_truncated_after_the_checks_is_named(bas_copy):
     loader.close()
 
 
-def test_corrupt_data_met_mid_epoch_is_a_video_error(bas_copy):
+@pytest.mark.parametrize("device", DEVICES)
+def test_corrupt_data_met_mid_epoch_is_a_video_error(bas_copy, device):
     games = games_of(bas_copy)
-    loader = make_loader(games, enforce_epoch_size=8)
+    loader = make_loader(games, device, enforce_epoch_size=8)
     data = bytearray(first_video(games).read_bytes())
     middle = slice(len(data) // 10, len(data) * 9 // 10)
     data[middle] = np.random.default_rng(0).bytes(middle.stop - middle.start)  # headers, tail intact
@@ -127,16 +136,18 @@ def test_corrupt_data_met_mid_epoch_is_a_video_error(bas_copy):
     loader.close()
 
 
-def test_game_reader_damage_names_the_file(bas_copy):
+@pytest.mark.parametrize("device", DEVICES)
+def test_game_reader_damage_names_the_file(bas_copy, device):
     game = games_of(bas_copy)[0]
-    reader = DaliGameReader(game)
+    reader = DaliGameReader(game, device=device)
     cut(game.videos[0].path, 0.3)
     with pytest.raises(VideoError, match=naming(game.videos[0].path) + r".*DALI failed"):
         list(reader)
 
 
-def test_game_reader_refuses_bad_files_up_front(bas_copy):
+@pytest.mark.parametrize("device", DEVICES)
+def test_game_reader_refuses_bad_files_up_front(bas_copy, device):
     game = games_of(bas_copy)[0]
     game.videos[0].path.write_bytes(b"")
     with pytest.raises(VideoError, match=naming(game.videos[0].path)):
-        DaliGameReader(game)
+        DaliGameReader(game, device=device)

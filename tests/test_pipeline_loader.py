@@ -170,23 +170,25 @@ def test_all_augmentations_together_keep_shapes_and_frame_numbers(bas_root, devi
         assert batch.frame_numbers[i].tolist() == plan[position].frame_numbers(12, 2).tolist()
 
 
-def test_each_clip_gets_only_the_stages_drawn_for_it(bas_root):
+@pytest.mark.parametrize("device", DEVICES)
+def test_each_clip_gets_only_the_stages_drawn_for_it(bas_root, device):
     """Stages run per clip (DALI conditionals): a clip that drew nothing equals the plain clip."""
     games = games_of(bas_root)
     options = {"enforce_epoch_size": 6, "batch_size": 6, "seed": 3}
-    clips = loader(games, "cpu", augment=only(crop_proba=0.5, blur_proba=0.5, hue_proba=0.5), **options)
+    clips = loader(games, device, augment=only(crop_proba=0.5, blur_proba=0.5, hue_proba=0.5), **options)
     plan = clips.plan()
     mixed = epoch(clips)[0]
-    plain = epoch(loader(games, "cpu", **options))[0]
+    plain = epoch(loader(games, device, **options))[0]
     untouched = [plan[int(i)].augment == ClipAugment() for i in mixed.clip_ids]
     assert any(untouched) and not all(untouched)
     for i, same in enumerate(untouched):
         assert torch.allclose(mixed.frames[i], plain.frames[i], atol=1e-5) == same
 
 
-def test_epochs_reshuffle_and_repeat_exactly(bas_root):
+@pytest.mark.parametrize("device", DEVICES)
+def test_epochs_reshuffle_and_repeat_exactly(bas_root, device):
     games = games_of(bas_root)
-    with loader(games, "cpu", augment=AugmentConfig(), enforce_epoch_size=4, batch_size=2) as clips:
+    with loader(games, device, augment=AugmentConfig(), enforce_epoch_size=4, batch_size=2) as clips:
         first = list(clips)
         again = list(clips)
         clips.set_epoch(1)
@@ -197,20 +199,22 @@ def test_epochs_reshuffle_and_repeat_exactly(bas_root):
     assert any(not torch.equal(a, b.frame_numbers) for a, b in zip(numbers, second, strict=True))
 
 
-def test_ranks_read_disjoint_clips(bas_root):
+@pytest.mark.parametrize("device", DEVICES)
+def test_ranks_read_disjoint_clips(bas_root, device):
     games = games_of(bas_root)
     ids = []
     for rank in range(2):
-        batches = epoch(loader(games, "cpu", rank=rank, world_size=2, enforce_epoch_size=4, batch_size=2))
+        batches = epoch(loader(games, device, rank=rank, world_size=2, enforce_epoch_size=4, batch_size=2))
         assert len(batches) == 1
         ids.append(set(batches[0].clip_ids.tolist()))
     assert not ids[0] & ids[1]
     assert ids[0] | ids[1] == {0, 1, 2, 3}
 
 
-def test_a_non_square_size_keeps_the_video_aspect(bas_root):
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_non_square_size_keeps_the_video_aspect(bas_root, device):
     games = games_of(bas_root)
-    batch = epoch(loader(games, "cpu", size=(224, 398), enforce_epoch_size=1, batch_size=1))[0]
+    batch = epoch(loader(games, device, size=(224, 398), enforce_epoch_size=1, batch_size=1))[0]
     assert batch.frames.shape == (1, 12, 3, 224, 398)
     assert stamped_indices(batch.frames[0]) == batch.frame_numbers[0].tolist()
 

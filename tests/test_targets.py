@@ -1,5 +1,8 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
+import torch
 
 from dudek_dali.data.annotations import Annotation
 from dudek_dali.data.labels import ACTION_SPOTTING, BAS, Team
@@ -84,3 +87,43 @@ def test_not_applicable_team_gets_a_stable_side():
     sides = {ACTION_SPOTTING.decode(int(o))[1] for o in a.outputs}
     assert sides == {Team.LEFT, Team.RIGHT}
     np.testing.assert_array_equal(a.frames, 25 * np.arange(40))
+
+
+def test_batch_targets_travel_packed_exactly():
+    """The GPU path's one-block target copy loses nothing: padding, big frame numbers, fractions."""
+    from dudek_dali.clips.batch import pack_targets, unpack_targets
+
+    arrays = {
+        "classes": np.array([[0, 24, 3], [1, 0, 0]], dtype=np.int64),
+        "displacement": np.array([[0.0, -3.0, 2.5], [4.0, 0.0, -0.5]], dtype=np.float32),
+        "frame_numbers": np.array([[152_998, 153_000, 153_002], [7, 9, -1]], dtype=np.int64),
+        "flipped": np.array([True, False]),
+        "clip_ids": np.array([5_999_999, 0], dtype=np.int64),
+    }
+    back = unpack_targets(torch.from_numpy(pack_targets(arrays)), frames_per_clip=3)
+    for name, value in arrays.items():
+        assert back[name].numpy().dtype == value.dtype, name
+        np.testing.assert_array_equal(back[name].numpy(), value, err_msg=name)
+    with pytest.raises(ValueError, match="2\\*\\*24"):
+        pack_targets({**arrays, "frame_numbers": arrays["frame_numbers"] + 2**24})
+
+
+def test_a_cpu_batch_makes_no_tensor_copies(monkeypatch):
+    """On the CPU the targets are the numpy arrays themselves (no .to() per array, no copy)."""
+    from dudek_dali.clips.batch import make_batch
+    from dudek_dali.clips.videos import VideoEntry
+    from dudek_dali.data.labels import BAS
+
+    entry = VideoEntry(
+        path=Path("v.mp4"), game="l/s/m", num_frames=100, fps=25.0,
+        events=EventTable(frames=np.array([10]), outputs=np.array([1])), num_classes=BAS.num_classes,
+    )  # fmt: skip
+    moves = []
+    real_to = torch.Tensor.to
+    monkeypatch.setattr(torch.Tensor, "to", lambda self, *a, **k: moves.append(a) or real_to(self, *a, **k))
+    batch = make_batch(
+        torch.zeros(1, 4, 3, 8, 8), entries=[entry], frame_numbers=np.array([[6, 8, 10, 12]]),
+        flipped=np.array([False]), clip_ids=np.array([0]), encoder=TargetEncoder(BAS, 4), stride=2,
+    )  # fmt: skip
+    assert moves == []
+    assert batch.classes.tolist() == [[1, 1, 1, 1]] and batch.displacement.tolist() == [[2.0, 1.0, 0.0, -1.0]]

@@ -112,3 +112,41 @@ def test_pretrain_on_broadcasts_then_fine_tune_on_bas(
     assert state["class_head.weight"].shape[0] == 25 and state["pos_encoding"].shape[0] == 12
     run.train_loader.close()
     run.logger.close()
+
+
+def test_an_optimizer_step_waits_for_the_device_once(synth_bas: Path, tmp_path: Path, monkeypatch) -> None:
+    """Two accumulated micro-batches, one host synchronisation (the step's loss read-out), not one
+    ``float()`` per loss per micro-batch: on a GPU each of those stalls the launch queue. Only reads
+    made by this project's code count (torch's CPU AdamW reads its step counters itself)."""
+    import sys
+    from io import StringIO
+
+    from rich.console import Console
+
+    from dudek_dali.train.loop import train_one_epoch
+
+    config = tiny_config(synth_bas, tmp_path, command="train-challenge", acc_grad_iter=2,
+                         enforce_train_epoch_size=8, nr_epochs=1, warm_up_epochs=0)  # fmt: skip
+    run = setup(config, console=Console(file=StringIO()))
+    monkeypatch.setattr(run.logger, "clip_frames", lambda *a: None)  # the first step's image grid, once a run
+    reads: list[str] = []
+
+    def counted(name, real):
+        def read(self, *args, **kwargs):
+            if "dudek_dali" in sys._getframe(1).f_code.co_filename:
+                reads.append(name)
+            return real(self, *args, **kwargs)
+
+        return read
+
+    for name in ("__float__", "item", "tolist", "cpu", "numpy"):
+        monkeypatch.setattr(torch.Tensor, name, counted(name, getattr(torch.Tensor, name)))
+    try:
+        stats = train_one_epoch(run, 0)
+    finally:
+        monkeypatch.undo()
+        run.close_loaders()
+        run.logger.close()
+    steps = run.steps_per_epoch
+    assert steps == 2 and stats.clips == 8
+    assert reads == ["tolist"] * steps  # per step the loss read-out; nothing per micro-batch

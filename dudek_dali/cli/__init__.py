@@ -14,8 +14,10 @@ from dudek_dali import __version__
 # Importing a command module registers its commands on ``app``.
 from dudek_dali.cli import (  # noqa: F401
     benchmark_commands,
+    checkpoint_commands,
     data_commands,
     demo_commands,
+    doctor_commands,
     frames_commands,
     pipeline_commands,
     prepare_commands,

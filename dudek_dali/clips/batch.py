@@ -85,6 +85,39 @@ def batch_targets(
     return classes, displacement
 
 
+_PACKED = ("classes", "displacement", "frame_numbers", "flipped", "clip_ids")
+_EXACT_FLOAT32 = 2**24  # every integer below this is exact in float32
+
+
+def pack_targets(arrays: dict[str, np.ndarray]) -> np.ndarray:
+    """The per-clip target arrays as one float32 block (B, 3T + 2), for one host-to-device copy.
+
+    Integers up to 2**24 are exact in float32: class indices, frame numbers of any real game
+    (2**24 frames are 186 hours at 25 fps) and plan positions all are.
+    """
+    for name in ("frame_numbers", "clip_ids"):
+        if arrays[name].size and np.abs(arrays[name]).max() >= _EXACT_FLOAT32:
+            raise ValueError(f"{name} beyond 2**24 cannot travel as float32")
+    b = len(arrays["clip_ids"])
+    columns = [arrays[n].reshape(b, -1).astype(np.float32) for n in _PACKED]
+    return np.concatenate(columns, axis=1)
+
+
+def unpack_targets(packed: torch.Tensor, frames_per_clip: int) -> dict[str, torch.Tensor]:
+    """Inverse of :func:`pack_targets`, on whatever device ``packed`` is (casts run there)."""
+    import torch
+
+    t = frames_per_clip
+    classes, displacement, numbers = packed[:, :t], packed[:, t : 2 * t], packed[:, 2 * t : 3 * t]
+    return {
+        "classes": classes.to(torch.int64),
+        "displacement": displacement.contiguous(),
+        "frame_numbers": numbers.to(torch.int64),
+        "flipped": packed[:, 3 * t] > 0.5,
+        "clip_ids": packed[:, 3 * t + 1].to(torch.int64),
+    }
+
+
 def make_batch(
     frames: torch.Tensor,
     *,
@@ -98,7 +131,9 @@ def make_batch(
     """A :class:`ClipBatch` of ``frames`` (B, T, C, H, W) with targets from the frames' numbers.
 
     ``entries`` holds each clip's video; every other array is per clip (``frame_numbers`` per
-    frame). The small target arrays go to the frames' device; the frames stay where they are.
+    frame). The frames stay where they are. On the CPU the target tensors share the numpy
+    arrays' memory; on a GPU they travel as one pinned block with one asynchronous copy (not a
+    pageable, synchronising copy per array), and are split and cast on the device.
     """
     import torch
 
@@ -112,10 +147,14 @@ def make_batch(
         "flipped": np.asarray(flipped, dtype=bool),
         "clip_ids": np.asarray(clip_ids, dtype=np.int64),
     }
-    on_device = {k: torch.from_numpy(v).to(frames.device, non_blocking=True) for k, v in arrays.items()}
+    if frames.device.type == "cpu":
+        targets = {k: torch.from_numpy(v) for k, v in arrays.items()}
+    else:
+        block = torch.from_numpy(pack_targets(arrays)).pin_memory()
+        targets = unpack_targets(block.to(frames.device, non_blocking=True), frames.shape[1])
     return ClipBatch(
         frames=frames,
         videos=tuple(e.path for e in entries),
         games=tuple(e.game for e in entries),
-        **on_device,
+        **targets,
     )

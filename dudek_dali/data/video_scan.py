@@ -24,7 +24,8 @@ import numpy as np
 
 from dudek_dali.errors import VideoError
 
-RATE_TOLERANCE = 0.02  # a packet duration within 2% of the median counts as the same step
+RATE_TOLERANCE = 0.02  # a packet duration within 2% of the median counts as the same step...
+TICK_TOLERANCE = 1.5  # ...or within 1.5 time-base ticks (29.97 fps in a 1 ms time base: 33, 34, 33 ms)
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class VideoScan:
     max_keyframe_gap: int  # frames from one keyframe to the next, at most (the whole video if 1 keyframe)
     mean_keyframe_gap: float
     constant_rate: bool
-    rate_fps: float  # 1 / median packet duration
+    rate_fps: float  # frames per second of presentation time, first to last frame
     first_pts_s: float
     last_pts_s: float  # presentation time of the last frame (from the stream start)
 
@@ -74,7 +75,9 @@ def _summarise(pts: np.ndarray, keys: list[bool], base: Fraction) -> VideoScan:
     order = np.sort(pts[pts >= 0])
     steps = np.diff(order)
     median = float(np.median(steps)) if len(steps) else 0.0
-    constant = bool(len(steps) == 0 or np.all(np.abs(steps - median) <= RATE_TOLERANCE * median))
+    tolerance = max(RATE_TOLERANCE * median, TICK_TOLERANCE)
+    constant = bool(len(steps) == 0 or np.all(np.abs(steps - median) <= tolerance))
+    mean_step = (order[-1] - order[0]) / (len(order) - 1) if len(order) > 1 else 0.0
     key_index = np.flatnonzero(np.array(keys, dtype=bool))
     gaps = np.diff(np.append(key_index, len(keys))) if len(key_index) else np.array([len(keys)])
     start = float(order[0] * base) if len(order) else 0.0
@@ -84,7 +87,7 @@ def _summarise(pts: np.ndarray, keys: list[bool], base: Fraction) -> VideoScan:
         max_keyframe_gap=int(gaps.max()),
         mean_keyframe_gap=float(gaps.mean()),
         constant_rate=constant,
-        rate_fps=float(1 / (median * base)) if median > 0 else 0.0,
+        rate_fps=float(1 / (mean_step * base)) if mean_step > 0 else 0.0,
         first_pts_s=start,
         last_pts_s=float(order[-1] * base) - start if len(order) else 0.0,
     )

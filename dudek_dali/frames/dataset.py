@@ -17,7 +17,7 @@ from torch.utils.data import Dataset
 
 from dudek_dali.data.targets import TargetEncoder
 from dudek_dali.errors import DatasetError
-from dudek_dali.frames.layout import frame_file_name
+from dudek_dali.frames.layout import NAME_WIDTH, frame_file_name
 from dudek_dali.frames.segments import FrameSegment
 
 
@@ -59,7 +59,7 @@ class ClipFramesDataset(Dataset):
         targets = self.encoder.encode(item.entry.events, local, stride=self.stride, flipped=request.flip)
         frame_numbers = local + item.offset
         return {
-            "frames": read_frames(item.folder.path, frame_numbers),
+            "frames": read_frames(item.folder.path, frame_numbers, name_width=item.folder.name_width),
             "classes": torch.from_numpy(targets.classes),
             "displacement": torch.from_numpy(targets.displacement),
             "frame_numbers": torch.from_numpy(frame_numbers),
@@ -69,8 +69,10 @@ class ClipFramesDataset(Dataset):
         }
 
 
-def read_frames(folder: Path, frame_numbers: np.ndarray) -> torch.Tensor:
+def read_frames(folder: Path, frame_numbers: np.ndarray, *, name_width: int = NAME_WIDTH) -> torch.Tensor:
     """``(T, 3, H, W)`` uint8 RGB frames of ``folder`` by original frame number.
+
+    ``name_width`` is the folder's naming (its manifest's): 6 digits, or 0 for dude-k's ``123.jpg``.
 
     Decoded with Pillow (libjpeg-turbo): torchvision's ``decode_jpeg`` is a little faster and gives
     the same pixels, but it is deprecated from torchvision 0.29 on.
@@ -79,7 +81,7 @@ def read_frames(folder: Path, frame_numbers: np.ndarray) -> torch.Tensor:
 
     frames = np.empty((len(frame_numbers), 0, 0, 3), dtype=np.uint8)
     for i, number in enumerate(frame_numbers.tolist()):
-        path = folder / frame_file_name(number)
+        path = folder / frame_file_name(number, name_width)
         try:
             with Image.open(path) as image:
                 pixels = np.asarray(image.convert("RGB"))

@@ -6,6 +6,11 @@ video size (and as many JPEGs as the manifest lists) is skipped; anything else (
 scratch. ``workers`` > 1 extracts that many videos at once in separate processes: decoding is
 already multi-threaded inside FFmpeg, but resizing and JPEG encoding run one frame at a time per
 video, so whole videos are the natural unit of parallel work.
+
+A folder dude-k wrote is never redone, as that would delete the user's frames: it is adopted as
+it is when it holds every frame the request would write, at the requested size (see
+:mod:`.folders`; seconds instead of an extraction), and otherwise refused, listed as failed with
+the frames it lacks, its files untouched.
 """
 
 from __future__ import annotations
@@ -20,11 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dudek_dali.data.games import Game
-from dudek_dali.errors import DudekError
+from dudek_dali.errors import DatasetError, DudekError
 from dudek_dali.frames.config import ExtractionConfig
 from dudek_dali.frames.extract_video import VideoJob, extract_video
+from dudek_dali.frames.folders import adoption_manifest, is_dudek_folder
 from dudek_dali.frames.layout import frames_dir, parse_frame_file_name
-from dudek_dali.frames.manifest import FrameManifest, read_manifest
+from dudek_dali.frames.manifest import FrameManifest, read_manifest, write_manifest
 from dudek_dali.frames.selection import plan_video
 
 
@@ -47,6 +53,9 @@ class ExtractionPlan:
     jobs: list[VideoJob] = field(default_factory=list)  # videos to (re)extract
     finished: list[Path] = field(default_factory=list)  # videos whose folder is already complete
     unlabelled: list[Game] = field(default_factory=list)  # games skipped: no labels, no save_all
+    # dude-k folders holding what the request asks for, with the manifest adopting each (unwritten)
+    adopted: list[tuple[Path, FrameManifest]] = field(default_factory=list)
+    refused: list[tuple[Path, str]] = field(default_factory=list)  # dude-k folders that do not fit
 
 
 @dataclass
@@ -60,6 +69,7 @@ class ExtractionReport:
     seconds: float
     disk_bytes: int  # space all frame folders of the given games take now (blocks, like du)
     game_minutes: float  # duration of the videos those folders come from
+    adopted: list[Path] = field(default_factory=list)  # dude-k folders adopted (also in ``skipped``)
 
     @property
     def frames_per_second(self) -> float:
@@ -79,9 +89,15 @@ def plan_extraction(games: Sequence[Game], config: ExtractionConfig) -> Extracti
             if frame_plan is None:
                 plan.unlabelled.append(game)
                 break
-            manifest = read_manifest(frames_dir(video.path))
+            folder = frames_dir(video.path)
+            manifest = read_manifest(folder)
             if manifest is not None and is_complete(manifest, video.path, frame_plan, config):
                 plan.finished.append(video.path)
+            elif folder.is_dir() and is_dudek_folder(folder):
+                try:
+                    plan.adopted.append((video.path, adoption_manifest(video, frame_plan, size=config.size)))
+                except DatasetError as err:
+                    plan.refused.append((video.path, str(err)))
             else:
                 expected = frame_plan.expected_count(video.num_frames)
                 plan.jobs.append(VideoJob(video=video.path, plan=frame_plan, expected_frames=expected))
@@ -118,6 +134,8 @@ def extract_frames(
         raise ValueError(f"workers must be >= 1, got {workers}")
     config = config or ExtractionConfig()
     plan = plan_extraction(games, config)
+    for video, manifest in plan.adopted:
+        write_manifest(frames_dir(video), manifest)
     state = ExtractionProgress(
         videos_total=len(plan.jobs), frames_total=sum(j.expected_frames for j in plan.jobs)
     )
@@ -130,14 +148,16 @@ def extract_frames(
     videos = [v for g in games if g.url_local not in unlabelled for v in g.videos]
     return ExtractionReport(
         extracted=[j.video for j, o in zip(plan.jobs, outcomes, strict=True) if isinstance(o, FrameManifest)],
-        skipped=plan.finished,
+        skipped=plan.finished + [video for video, _ in plan.adopted],
         unlabelled=sorted(unlabelled),
-        failed=[(j.video, o) for j, o in zip(plan.jobs, outcomes, strict=True) if isinstance(o, str)],
+        failed=[(j.video, o) for j, o in zip(plan.jobs, outcomes, strict=True) if isinstance(o, str)]
+        + plan.refused,
         frames_written=sum(m.num_frames for m in manifests),
         jpeg_bytes_written=sum(m.bytes for m in manifests),
         seconds=seconds,
         disk_bytes=sum(folder_disk_bytes(frames_dir(v.path)) for v in videos),
         game_minutes=sum(v.num_frames / v.fps for v in videos) / 60,
+        adopted=[video for video, _ in plan.adopted],
     )
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from dudek_dali.errors import VideoError
 from dudek_dali.files import replace_folder
 from dudek_dali.frames.layout import frame_file_name, frames_dir, partial_dir
-from dudek_dali.frames.manifest import FrameManifest, write_manifest
+from dudek_dali.frames.manifest import FrameManifest, adopted_manifest_file, write_manifest
 from dudek_dali.frames.selection import FramePlan
 
 FrameCallback = Callable[[int], None]
@@ -65,6 +65,7 @@ def extract_video(
     )
     write_manifest(partial, manifest)  # last: marks the folder complete
     replace_folder(partial, frames_dir(video))
+    adopted_manifest_file(frames_dir(video)).unlink(missing_ok=True)  # of a dude-k folder once there
     return manifest
 
 

@@ -58,7 +58,7 @@ class FrameGameReader(GameReader):
         self.folders: list[FrameFolder] = []
         self.videos: list[VideoEntry] = []
         for entry in video_entries([game], label_set=self.encoder.label_set):
-            folder = open_frame_folder(entry.path, stride=self.config.stride)
+            folder = open_frame_folder(entry.path, stride=self.config.stride, game=game)
             if folder.manifest.windows is not None:
                 raise DatasetError(
                     f"{folder.path}: holds only frames near annotations, a whole-game reader needs every "
@@ -76,11 +76,12 @@ class FrameGameReader(GameReader):
             numbers[i : i + self.config.chunk_frames]
             for i in range(0, len(numbers), self.config.chunk_frames)
         ]
-        folder = self.folders[video].path
+        folder = self.folders[video]
         with ThreadPoolExecutor(self.num_threads) as pool:
             ahead: deque = deque()
             for chunk in chunks:
-                ahead.append((pool.submit(read_frames, folder, chunk), chunk))
+                job = pool.submit(read_frames, folder.path, chunk, name_width=folder.name_width)
+                ahead.append((job, chunk))
                 if len(ahead) > self.prefetch:
                     yield self._normalised(*ahead.popleft())
             while ahead:

@@ -35,8 +35,9 @@ def frame_segments(
 ) -> list[FrameSegment]:
     """One :class:`FrameSegment` per video (full folders) or per extracted window (broadcasts)."""
     out: list[FrameSegment] = []
+    game_of = {video.path: game for game in games for video in game.videos}
     for entry in video_entries(games, label_set=label_set):
-        folder = open_frame_folder(entry.path, stride=stride)
+        folder = open_frame_folder(entry.path, stride=stride, game=game_of[entry.path])
         manifest = folder.manifest
         last_frame = min(entry.num_frames, manifest.decoded_frames) - 1
         if manifest.windows is None:

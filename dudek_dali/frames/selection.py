@@ -19,6 +19,8 @@ import bisect
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from dudek_dali.data.games import Game, GameVideo
 from dudek_dali.frames.config import ExtractionConfig
 
@@ -46,6 +48,16 @@ class FramePlan:
     @property
     def is_empty(self) -> bool:
         return self.windows is not None and not self.windows
+
+    def indices(self, num_frames: int) -> np.ndarray:
+        """The planned frames of a video of ``num_frames`` frames, ascending."""
+        grid = np.arange(0, num_frames, self.stride, dtype=np.int64)
+        if self.windows is None:
+            return grid
+        keep = np.zeros(len(grid), dtype=bool)
+        for first, last in self.windows:
+            keep |= (grid >= first) & (grid <= last)
+        return grid[keep]
 
     def expected_count(self, num_frames: int) -> int:
         """How many frames a video of ``num_frames`` frames yields (for progress bars)."""

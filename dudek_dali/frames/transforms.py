@@ -21,7 +21,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from dudek_dali.clips.pixels import IMAGENET_MEAN, IMAGENET_STD
+from dudek_dali.clips.pixels import normalize  # noqa: F401  (stage 6, re-exported)
 
 # DALI's RGB -> YIQ matrix; it maps back with the exact inverse (not the rounded textbook one).
 _RGB_TO_YIQ = ((0.299, 0.587, 0.114), (0.596, -0.274, -0.321), (0.211, -0.523, 0.311))
@@ -130,10 +130,3 @@ def gaussian_blur(frames: torch.Tensor, *, sigma: float, window: int = 5) -> tor
 
 def hflip(frames: torch.Tensor) -> torch.Tensor:
     return frames.flip(-1)
-
-
-def normalize(frames: torch.Tensor) -> torch.Tensor:
-    """0..255 RGB -> ImageNet-normalised values."""
-    mean = torch.tensor(IMAGENET_MEAN, device=frames.device, dtype=frames.dtype).view(1, 3, 1, 1) * 255.0
-    std = torch.tensor(IMAGENET_STD, device=frames.device, dtype=frames.dtype).view(1, 3, 1, 1) * 255.0
-    return (frames - mean) / std

@@ -10,11 +10,18 @@ Two kinds share one format (a dict of tensors and plain Python values, config as
 Writing goes through :func:`dudek_dali.files.write_atomic` with ``fsync``: a crash mid-save leaves
 the previous checkpoint intact.
 Reading uses ``torch.load(weights_only=True)``: a file cannot run code when it is loaded.
-A plain ``state_dict`` (what the seed saved) is accepted wherever only weights are needed.
+A plain ``state_dict`` (of this project's T-DEED, say) is accepted wherever only weights are
+needed; the weight loader names any tensor that does not fit. A checkpoint of dude-k (the seed:
+a bare ``state_dict`` with its own tensor names) is converted on reading (:mod:`.dudek_import`)
+into a model checkpoint with its inferred config, marked ``converted_from: "dude-k"``; the one
+line saying so (``conversion_note``) goes to the ``dudek_dali.model`` logger as a warning, which
+Python prints to stderr when no logging is set up. ``dudek import-checkpoint``
+(:func:`import_dudek_checkpoint`) writes the converted file once.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -23,9 +30,11 @@ import torch
 
 from dudek_dali.errors import CheckpointError
 from dudek_dali.files import write_atomic
+from dudek_dali.model.dudek_import import dudek_payload, find_dudek_state
 
 FORMAT = "dudek_dali.tdeed/1"
 Kind = Literal["model", "training"]
+_log = logging.getLogger("dudek_dali.model")
 
 
 def last_path(save_as: Path) -> Path:
@@ -47,18 +56,11 @@ def read_checkpoint(path: Path | str, *, kind: Kind | None = None) -> dict[str, 
     """Load a checkpoint; :class:`CheckpointError` (one line naming the file) when it is unusable.
 
     ``kind="training"`` also requires the resumable state; ``kind="model"`` accepts both kinds.
-    A bare state dict (tensor values only) is wrapped as a model checkpoint without a config.
+    A bare state dict is wrapped as a model checkpoint without a config, except a dude-k one: that
+    is converted (with its inferred config) and the conversion logged.
     """
     path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(f"{path}: checkpoint not found")
-    try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as err:  # torch raises many types for truncated / foreign files
-        reason = str(err).strip().splitlines()[0].split(". ")[0] if str(err).strip() else type(err).__name__
-        raise CheckpointError(
-            f"{path}: not a readable checkpoint (corrupt or truncated?): {reason[:160]}"
-        ) from None
+    payload = _load(path)
     if isinstance(payload, Mapping) and payload.get("format") == FORMAT:
         if kind == "training" and payload.get("kind") != "training":
             raise CheckpointError(
@@ -66,13 +68,60 @@ def read_checkpoint(path: Path | str, *, kind: Kind | None = None) -> dict[str, 
                 f"*.last.pt file"
             )
         return dict(payload)
-    if isinstance(payload, Mapping) and payload and all(torch.is_tensor(v) for v in payload.values()):
-        if kind == "training":
-            raise CheckpointError(
-                f"{path}: a bare state dict cannot be resumed; resume from a *.last.pt file"
-            )
+    if kind == "training" and (_is_state_dict(payload) or find_dudek_state(payload) is not None):
+        raise CheckpointError(f"{path}: a bare state dict cannot be resumed; resume from a *.last.pt file")
+    converted = _converted(path, payload)
+    if converted is not None:
+        _log.warning(converted["conversion_note"])
+        return converted
+    if _is_state_dict(payload):  # any other names: the weight loader names the mismatch
         return {"format": FORMAT, "kind": "model", "model": dict(payload), "model_config": None}
     raise CheckpointError(f"{path}: not a dudek_dali checkpoint or a model state dict")
+
+
+def import_dudek_checkpoint(source: Path | str, target: Path | str) -> dict[str, Any]:
+    """Convert the dude-k checkpoint ``source`` and write it to ``target``; returns what was written.
+
+    Lives here rather than in :mod:`.dudek_import`, which this module imports to read dude-k
+    files: the converter stays free of checkpoint I/O, so there is no import circle.
+    """
+    source = Path(source)
+    payload = _load(source)
+    if isinstance(payload, Mapping) and payload.get("format") == FORMAT:
+        raise CheckpointError(f"{source}: already a dudek_dali checkpoint; use it as it is")
+    converted = _converted(source, payload)
+    if converted is None:
+        raise CheckpointError(
+            f"{source}: not a dude-k T-DEED checkpoint (no temp_enc / _features.* / _temp_fine.* tensors)"
+        )
+    write_checkpoint(Path(target), converted)
+    return converted
+
+
+def _load(path: Path) -> Any:
+    if not path.is_file():
+        raise CheckpointError(f"{path}: checkpoint not found")
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as err:  # torch raises many types for truncated / foreign files
+        reason = str(err).strip().splitlines()[0].split(". ")[0] if str(err).strip() else type(err).__name__
+        raise CheckpointError(
+            f"{path}: not a readable checkpoint (corrupt or truncated?): {reason[:160]}"
+        ) from None
+
+
+def _converted(path: Path, payload: Any) -> dict[str, Any] | None:
+    """The model checkpoint a dude-k ``payload`` converts to, or None when it is not dude-k's."""
+    state = find_dudek_state(payload)
+    if state is None:
+        return None
+    return {"format": FORMAT, **dudek_payload(state, path)}
+
+
+def _is_state_dict(payload: Any) -> bool:
+    return (
+        isinstance(payload, Mapping) and bool(payload) and all(torch.is_tensor(v) for v in payload.values())
+    )
 
 
 def check_model_config(

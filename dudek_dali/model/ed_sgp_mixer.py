@@ -4,14 +4,17 @@ Encoder: ``n_layers`` levels of SGP block, keep a skip, max-pool time by 2. Bott
 block. Decoder: per level (coarsest first) an SGP-Mixer that upsamples and fuses the skip,
 then an SGP block. ``2 * n_layers + 1`` SGP blocks in all.
 
-Lengths not divisible by ``2 ** n_layers`` are handled by padding an odd length with a copy of
-its last frame before pooling (the pooled clip has ``ceil(T / 2)`` frames) and upsampling back to
-the skip's exact length. T-DEED used ``AdaptiveMaxPool1d(ceil(T / 2))``; it is the same for even
-lengths, and for odd ones only the grouping of the last frames differs. No parameter depends on
-``T``, so the weights transfer between clip lengths.
+Each level pools time to ``ceil(T / 2)`` frames with ``adaptive_max_pool1d``, as T-DEED and dude-k
+do: for even lengths that is plain max-pooling by 2, for odd ones its windows overlap (5 frames ->
+``[0, 2), [1, 4), [3, 5)``). The decoder upsamples back to the skip's exact length, so any clip
+length works (dude-k's default 70 pools 35 -> 18 frames). No parameter depends on ``T``, so the
+weights transfer between clip lengths. (This project first padded odd levels with their last frame
+instead; outputs of clip lengths not divisible by ``2 ** n_layers`` then differed from dude-k's.)
 """
 
 from __future__ import annotations
+
+import math
 
 import torch
 import torch.nn.functional as F
@@ -42,7 +45,5 @@ class EDSGPMixer(nn.Module):
 
 
 def halve_time(x: torch.Tensor) -> torch.Tensor:
-    """Max-pool ``(B, D, T)`` by 2 along T to ``ceil(T / 2)`` frames (an odd T repeats its last frame)."""
-    if x.shape[-1] % 2:
-        x = torch.cat([x, x[..., -1:]], dim=-1)
-    return F.max_pool1d(x, kernel_size=2, stride=2)
+    """Max-pool ``(B, D, T)`` along T to ``ceil(T / 2)`` frames (adaptive windows, as T-DEED does)."""
+    return F.adaptive_max_pool1d(x, math.ceil(x.shape[-1] / 2))

@@ -1,8 +1,8 @@
 """Gated temporal shift layers: Gate-Shift Module (GSM) and Gate-Shift-Fuse (GSF).
 
-Both wrap a 2-D layer of a per-frame CNN and let it see neighbouring frames. A quarter of the
-input channels (``fold``) are regrouped from ``(B*T, C, H, W)`` into clips ``(B, C, T, H, W)``; a
-3-D convolution followed by ``tanh`` computes a spatio-temporal gate for each half of them. The
+Both wrap a 2-D layer of a per-frame CNN and let it see neighbouring frames. About a quarter of
+the input channels (``fold``) are regrouped from ``(B*T, C, H, W)`` into clips ``(B, C, T, H, W)``;
+a 3-D convolution followed by ``tanh`` computes a spatio-temporal gate for each half of them. The
 gated part of the first half moves one frame back in time, that of the second half one frame
 forward (zero padding at the clip ends, so clips in a batch never leak into each other); the
 ungated rest stays where it is. GSM adds the moved and the staying parts; GSF (the successor)
@@ -12,13 +12,26 @@ Everything is plain torch ops, so it runs on CPU and GPU in fp32, bf16 and fp16 
 version used a custom CUDA fp32 kernel). The batch must hold whole clips of ``clip_len`` frames,
 in clip-major order, which is how :class:`~dudek_dali.model.TDeed` flattens its input.
 
-Unlike the published code, the gate convolution starts at zero: nothing moves at first, so
-ImageNet weights of the wrapped layer see the features they were trained on, and the gate
-learns to open (its gradient is not zero at zero). The published code's final channel
-interleave is left out: it is a fixed permutation that would scramble pretrained weights.
+Differences from the published GSM/GSF code, as dude-k (the seed) ships it:
+
+* ``fold`` is sized as dude-k sizes it, ``ceil((C // 4) / 4) * 4``: a quarter of the channels
+  rounded *up* to a multiple of 4 (56 channels -> 16, 152 -> 40). The published code needs a
+  multiple of 4 for its interleave (below); this module does not, but the same size keeps every
+  gate tensor shaped as in dude-k's checkpoints, so they convert exactly
+  (:mod:`dudek_dali.model.dudek_import`). Earlier versions of this module rounded *down* to an
+  even count (56 -> 14, 152 -> 38): same sizes for regnety_008 and ResNets, other sizes for
+  regnety_002's 56- and 152-channel blocks.
+* The gate convolution of both GSM and GSF starts at zero (the published code does so for GSM
+  only): nothing moves at first, so ImageNet weights of the wrapped layer see the features they
+  were trained on, and the gate learns to open (its gradient is not zero at zero).
+* The published code's final channel interleave is left out: it is a fixed permutation of the
+  ``fold`` shifted channels that would scramble pretrained weights of the wrapped layer. Weights
+  trained with it convert by permuting that layer's input channels the same way.
 """
 
 from __future__ import annotations
+
+import math
 
 import torch
 import torch.nn.functional as F
@@ -34,10 +47,9 @@ class GateShift(nn.Module):
             raise ValueError(f"clip_len must be >= 1, got {clip_len}")
         self.net = net
         self.clip_len = clip_len
-        # Even, so the two shift directions get equal halves; at least one channel each way.
-        self.fold = max(2, int(channels * fraction) // 2 * 2)
+        self.fold = shift_channels(channels, fraction)
         if self.fold > channels:
-            raise ValueError(f"a temporal shift needs at least 2 channels, the wrapped layer has {channels}")
+            raise ValueError(f"a temporal shift needs at least 4 channels, the wrapped layer has {channels}")
         self.gate_norm = nn.BatchNorm3d(self.fold)
         self.gate_conv = nn.Conv3d(self.fold, 2, kernel_size=3, padding=1, groups=2)
         nn.init.zeros_(self.gate_conv.weight)
@@ -77,6 +89,15 @@ class GateShiftFuse(GateShift):
         pooled = torch.stack([shifted.mean(dim=(3, 4)), staying.mean(dim=(3, 4))], dim=1)  # (B, 2, F/2, T)
         weight = torch.sigmoid(self.fuse[group](pooled))[:, 0, :, :, None, None]  # (B, F/2, T, 1, 1)
         return shifted * weight + staying * (1 - weight)
+
+
+def shift_channels(channels: int, fraction: float = 0.25) -> int:
+    """How many input channels a shift layer gates: dude-k's ``ceil((C // 4) / 4) * 4``, at least 4.
+
+    A multiple of 4, so each shift direction gets an even half, and the count equals dude-k's for
+    every layer (their checkpoints depend on it). ``fraction`` generalises the ``// 4``.
+    """
+    return max(4, math.ceil(int(channels * fraction) / 4) * 4)
 
 
 def _shift_time(x: torch.Tensor, step: int) -> torch.Tensor:

@@ -6,6 +6,13 @@ per clip, read in order with ``step`` larger than any video, so DALI returns exa
 line and the clip's label is its plan position. That makes the epoch order exactly the plan's
 order, so a run is reproducible and resumable with :meth:`~dudek_dali.clips.EpochPlanLoader.set_epoch`.
 
+**Building is not free on real games**: DALI's reader opens the video for every file-list line
+when the pipeline is built, in time proportional to the file's length (9.3 ms a line on a
+45-minute file: a 6000-clip epoch would hold the GIL for a minute). Long videos are therefore
+read through short segment files (:mod:`.segments`, ~0.5 ms a line); clip starts are mapped into
+a segment and DALI's frame numbers back out. (Building the next epoch's pipeline in a background
+thread was measured and dropped: DALI's ``Build`` holds the GIL, so training stalls just as long.)
+
 Targets are computed in Python from the frame numbers DALI reports through the shared
 :class:`~dudek_dali.data.targets.TargetEncoder`. Every batch is checked against the plan
 (labels and frame numbers): a mismatch raises instead of training on a wrong clip.
@@ -15,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,8 +35,10 @@ from dudek_dali.data.games import Game
 from dudek_dali.data.targets import TargetEncoder
 from dudek_dali.errors import DudekError, VideoError
 from dudek_dali.pipelines.decode_errors import decode_error
+from dudek_dali.pipelines.environment import gpu_problems
 from dudek_dali.pipelines.graph import READER, GraphSpec, augment_arrays, build_pipeline, needed_params
-from dudek_dali.pipelines.links import VideoLinks
+from dudek_dali.pipelines.links import VideoLinks, shared_links
+from dudek_dali.pipelines.segments import SEGMENT_FRAMES, SegmentedVideo, segmented
 from dudek_dali.pipelines.torch_output import to_numpy, to_torch
 from dudek_dali.pipelines.validation import Device, check_device, check_video, validate_videos
 from dudek_dali.sizes import Size, check_size
@@ -44,19 +54,27 @@ class DaliClipLoader(EpochPlanLoader):
     """Iterates one epoch of :class:`ClipBatch` at a time; use :func:`create_dali_loader`."""
 
     def __init__(
-        self, sampler: ClipSampler, *, spec: GraphSpec, encoder: TargetEncoder, device_id: int | None = None
+        self,
+        sampler: ClipSampler,
+        *,
+        spec: GraphSpec,
+        encoder: TargetEncoder,
+        device_id: int | None = None,
+        segmented: dict[int, SegmentedVideo] | None = None,
     ) -> None:
         super().__init__(sampler, batch_size=spec.batch_size)
+        self.segmented = segmented or {}  # video index -> its segment files
         self.spec = spec
         self.encoder = encoder
         self.device_id = device_id
-        self.links = VideoLinks()
+        self.links = shared_links()
+        self._lists = VideoLinks(prefix="dudek-dali-lists-")  # this loader's file lists
 
     def __iter__(self) -> Iterator[ClipBatch]:
         plan = self.remaining_plan()
         if not plan:
             return
-        pipe = self._build(plan)
+        pipe = self._build(plan, self.epoch)
         try:
             for i, clips in enumerate(self.batches(plan)):
                 try:
@@ -69,13 +87,21 @@ class DaliClipLoader(EpochPlanLoader):
         finally:
             del pipe  # frees decoder threads and buffers even when the caller stops early
 
-    def _build(self, plan: list[PlannedClip]):
+    def _where(self, clip: PlannedClip) -> tuple[Path, int]:
+        """The file a clip is read from and the video frame that file's frame 0 is."""
+        video = self.segmented.get(clip.video)
+        if video is None:
+            return self.videos[clip.video].path, 0
+        segment = video.locate(clip.start, self.spec.sequence_length * self.spec.stride)
+        return segment.path, segment.first_frame
+
+    def _build(self, plan: list[PlannedClip], epoch: int):
         end = self.spec.sequence_length * self.spec.stride
-        lines = [
-            f"{self.links.link(self.videos[c.video].path)} {c.position} {c.start} {c.start + end}"
-            for c in plan
-        ]
-        file_list = self.links.write_text(f"epoch{self.epoch}.txt", "\n".join(lines) + "\n")
+        lines = []
+        for c in plan:
+            path, first = self._where(c)
+            lines.append(f"{self.links.link(path)} {c.position} {c.start - first} {c.start - first + end}")
+        file_list = self._lists.write_text(f"epoch{epoch}.txt", "\n".join(lines) + "\n")
         names = needed_params(self.spec.augment)
         size = self.spec.size
 
@@ -100,8 +126,12 @@ class DaliClipLoader(EpochPlanLoader):
             raise self._failure(f"it found {found} of the {len(plan)} planned clips", plan)
         return pipe
 
-    def _failure(self, err: BaseException | str, clips: list[PlannedClip]) -> VideoError:
-        """Name the videos that fail their checks again now, else every video the clips read."""
+    def _failure(self, err: BaseException | str, clips: list[PlannedClip]) -> DudekError:
+        """A GPU that cannot start (driver, CUDA builds, NVDEC), else the videos that fail their
+        checks again now, else every video the clips read."""
+        startup = start_failure(self.spec.device)
+        if startup is not None:
+            return startup
         videos = list(dict.fromkeys(self.videos[c.video].path for c in clips))
         span = clip_span(self.spec.sequence_length, self.spec.stride)
         broken = []
@@ -117,7 +147,8 @@ class DaliClipLoader(EpochPlanLoader):
     def _batch(self, clips: list[PlannedClip], frames: Any, labels: Any, numbers: Any) -> ClipBatch:
         count = len(clips)
         labels = to_numpy(labels).reshape(-1)[:count]
-        numbers = to_numpy(numbers)[:count].astype(np.int64)
+        offsets = np.array([self._where(c)[1] for c in clips], dtype=np.int64)[:, None]
+        numbers = to_numpy(numbers)[:count].astype(np.int64) + offsets
         self._check_against_plan(clips, labels, numbers)
         return make_batch(
             to_torch(frames, device_id=self.device_id)[:count],
@@ -144,8 +175,8 @@ class DaliClipLoader(EpochPlanLoader):
                 )
 
     def close(self) -> None:
-        """Remove the loader's temporary symlink folder."""
-        self.links.close()
+        """Remove the loader's file lists."""
+        self._lists.close()
 
 
 def output_size(size: Size) -> Size:
@@ -153,16 +184,31 @@ def output_size(size: Size) -> Size:
     return check_size(size, minimum=8)
 
 
+def start_failure(device: Device) -> DudekError | None:
+    """Why a GPU pipeline cannot start on this machine (driver, CUDA builds, NVDEC), or None.
+
+    A pipeline build that fails for one of these reasons would otherwise read as a decode
+    failure of the videos; ``dudek doctor`` reports the same causes.
+    """
+    if device != "gpu":
+        return None
+    import torch
+
+    problems = gpu_problems(torch_sees_gpu=torch.cuda.is_available())
+    if not problems:
+        return None
+    return DudekError("the GPU cannot decode video here: " + "; ".join(p.line() for p in problems))
+
+
 def cuda_device_id(device: Device, device_id: int | None) -> int | None:
-    """The CUDA device a GPU pipeline runs on; a clear error when there is none."""
+    """The CUDA device a GPU pipeline runs on; a clear error (with the cause) when there is none."""
     if device == "cpu":
         return None
     import torch
 
     if not torch.cuda.is_available():
-        raise DudekError(
-            "device 'gpu' was asked but no CUDA GPU is visible (use device 'cpu' with VP9 video)"
-        )
+        causes = "; ".join(p.line() for p in gpu_problems(torch_sees_gpu=False))
+        raise DudekError(f"device 'gpu' was asked but no CUDA GPU is visible ({causes}); use device 'cpu'")
     return torch.cuda.current_device() if device_id is None else device_id
 
 
@@ -178,6 +224,7 @@ def create_dali_loader(
     prefetch: int = 2,
     validate: bool = True,
     device_id: int | None = None,
+    segment_frames: int | None = SEGMENT_FRAMES,
 ) -> DaliClipLoader:
     """A DALI clip loader over ``games`` (both layouts, 224p or 720p; see the module docstring).
 
@@ -188,6 +235,8 @@ def create_dali_loader(
     per-frame targets (default: the games' label set, displacement 4). Every video is checked
     first (:func:`~dudek_dali.pipelines.validate_videos`): bad files raise a
     :class:`~dudek_dali.errors.VideoError` naming the file before any decoding starts.
+    Videos of at least ``4 * segment_frames`` frames are read through segment files of that many
+    frames (:mod:`.segments`; ``None``: never).
     """
     device = check_device(device)
     sampling = sampling or SamplingConfig()
@@ -213,4 +262,13 @@ def create_dali_loader(
         augment=sampling.augment,
         prefetch=prefetch,
     )
-    return DaliClipLoader(ClipSampler(videos, sampling), spec=spec, encoder=encoder, device_id=gpu_id)
+    window = sampling.clip_frames * sampling.stride
+    long_videos = {
+        i: segmented(v.path, span=window, length=segment_frames)
+        for i, v in enumerate(videos)
+        if segment_frames is not None and v.num_frames >= 4 * segment_frames
+    }
+    return DaliClipLoader(
+        ClipSampler(videos, sampling), spec=spec, encoder=encoder, device_id=gpu_id,
+        segmented={i: s for i, s in long_videos.items() if s is not None},
+    )  # fmt: skip

@@ -18,10 +18,10 @@ from dudek_dali.clips.game_reader import GameReader, GameReaderConfig
 from dudek_dali.clips.videos import VideoEntry, video_entries
 from dudek_dali.data.games import Game
 from dudek_dali.data.targets import TargetEncoder
-from dudek_dali.pipelines.clip_loader import cuda_device_id, output_size
+from dudek_dali.pipelines.clip_loader import cuda_device_id, output_size, start_failure
 from dudek_dali.pipelines.decode_errors import decode_error
 from dudek_dali.pipelines.graph import READER, GraphSpec, build_pipeline
-from dudek_dali.pipelines.links import VideoLinks
+from dudek_dali.pipelines.links import shared_links
 from dudek_dali.pipelines.torch_output import to_numpy, to_torch
 from dudek_dali.pipelines.validation import Device, check_device, validate_videos
 from dudek_dali.sizes import Size
@@ -63,24 +63,27 @@ class DaliGameReader(GameReader):
     def _chunks(self, video: int) -> Iterator[tuple[object, np.ndarray]]:
         """(frames (n, C, H, W), frame numbers (n,)) of consecutive chunks of one video."""
         entry = self.videos[video]
-        with VideoLinks() as links:
-            reader = {
-                "filenames": [str(links.link(entry.path))],
-                "labels": [video],  # the reader outputs labels only when given some
-                "step": self.config.chunk_frames * self.config.stride,
-                "pad_mode": "constant",
-                "pad_last_batch": True,
-            }
+        links = shared_links()  # the same link every pass: DALI reuses its frame index
+        reader = {
+            "filenames": [str(links.link(entry.path))],
+            "labels": [video],  # the reader outputs labels only when given some
+            "step": self.config.chunk_frames * self.config.stride,
+            "pad_mode": "constant",
+            "pad_last_batch": True,
+        }
+        try:
+            pipe = build_pipeline(self.spec, reader=reader, device_id=self.device_id)
+        except RuntimeError as err:
+            raise self._failure(err, entry.path) from None
+        total, per_run = pipe.epoch_size(READER), self.spec.batch_size
+        for first in range(0, total, per_run):
             try:
-                pipe = build_pipeline(self.spec, reader=reader, device_id=self.device_id)
+                frames, _labels, numbers = pipe.run()
             except RuntimeError as err:
-                raise decode_error(err, [entry.path], links) from None
-            total, per_run = pipe.epoch_size(READER), self.spec.batch_size
-            for first in range(0, total, per_run):
-                try:
-                    frames, _labels, numbers = pipe.run()
-                except RuntimeError as err:
-                    raise decode_error(err, [entry.path], links) from None
-                frames, numbers = to_torch(frames, device_id=self.device_id), to_numpy(numbers)
-                for i in range(min(per_run, total - first)):  # the rest repeats the last chunk
-                    yield frames[i], numbers[i]
+                raise self._failure(err, entry.path) from None
+            frames, numbers = to_torch(frames, device_id=self.device_id), to_numpy(numbers)
+            for i in range(min(per_run, total - first)):  # the rest repeats the last chunk
+                yield frames[i], numbers[i]
+
+    def _failure(self, err: BaseException, path) -> Exception:
+        return start_failure(self.spec.device) or decode_error(err, [path], shared_links())

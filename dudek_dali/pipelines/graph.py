@@ -107,7 +107,8 @@ def build_pipeline(
     params: Callable[[Any], tuple[np.ndarray, ...]] | None = None,
     device_id: int | None = None,
 ):
-    """Build the graph. Outputs: frames (F, C, H, W) float32, label, frame numbers (F,).
+    """Build the graph. Outputs: frames (F, C, H, W) float32 on the device, label and frame
+    numbers (F,) on the CPU.
 
     ``reader`` holds the source arguments of ``fn.experimental.readers.video`` (``file_list``
     and friends, or ``filenames``/``step``/``pad_mode``). ``params`` is a per-sample callback
@@ -180,4 +181,6 @@ def _graph(spec: GraphSpec, reader: dict[str, Any], params: Callable | None):
         output_layout="FCHW",
         dtype=types.FLOAT,
     )
-    return x, label, frame_numbers
+    # Labels and frame numbers come back on the CPU, moved inside the pipeline (its own stream,
+    # prefetched): the loaders check them against the plan without a device sync per batch.
+    return x, label.cpu(), frame_numbers.cpu()

@@ -3,9 +3,13 @@
 SoccerNet match folders contain spaces (``2019-10-01 - Brentford - Bristol City``). DALI's
 ``file_list`` splits each line on whitespace, so such a path yields no samples (a build-time
 assertion), and backslash escapes are not understood. The loaders therefore read videos
-through symlinks named ``v00000.mp4``, ``v00001.mkv``... in a private temporary folder that
-is removed when the loader is closed or garbage-collected. Errors are always reported with
-the real path (:meth:`VideoLinks.real`).
+through symlinks named ``v00000.mp4``, ``v00001.mkv``... in a private temporary folder.
+Errors are always reported with the real path (:meth:`VideoLinks.real`).
+
+**One stable link per video for the whole process** (:func:`shared_links`): DALI caches the
+frame index it builds for a file by the path it was given, so a fresh link per pipeline (per
+epoch, per validation pass) made it demux every 45-minute file again each time, and grew the
+process-wide cache by one entry per link. The shared folder is removed when the process exits.
 """
 
 from __future__ import annotations
@@ -53,9 +57,22 @@ class VideoLinks:
 
     def close(self) -> None:
         self._cleanup()
+        self._by_real.clear()
+        self._by_link.clear()
 
     def __enter__(self) -> VideoLinks:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_SHARED: VideoLinks | None = None
+
+
+def shared_links() -> VideoLinks:
+    """The process-wide links: the same video always has the same link (see the module docstring)."""
+    global _SHARED
+    if _SHARED is None or not _SHARED.dir.is_dir():
+        _SHARED = VideoLinks(prefix="dudek-dali-links-")
+    return _SHARED

@@ -10,6 +10,7 @@ before averaging. Post-processing (window averaging, displacement, soft-NMS) is 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from dudek_dali.clips.game_reader import GameReaderConfig
 from dudek_dali.data.games import Game
 from dudek_dali.errors import DatasetError
 from dudek_dali.sizes import Size
-from dudek_dali.sources import VideoSource, create_game_reader
+from dudek_dali.sources import SourceChoice, create_game_reader, reader_source
 from dudek_dali.spotting.metric import SpottingScores, evaluate_spotting
 from dudek_dali.spotting.pipeline import PostprocessConfig, postprocess_game
 from dudek_dali.spotting.predictions import Prediction
@@ -63,10 +64,13 @@ class VideoScores:
     """Raw window outputs of one video, before post-processing."""
 
     half: int
-    num_frames: int
+    num_frames: int  # on the 25 fps grid the frame numbers count in
     scores: np.ndarray  # (W, T, 2N+1) probabilities
     displacement: np.ndarray  # (W, T) in clip frames
     frame_numbers: np.ndarray  # (W, T), -1 = padding
+    source: str = ""  # the reader that decoded it
+    decode_seconds: float = 0.0  # waiting for the reader (decode, resize, window assembly)
+    model_seconds: float = 0.0  # the forward passes (with the copies to the model's device)
 
 
 def score_game(
@@ -75,40 +79,63 @@ def score_game(
     *,
     config: InferenceConfig,
     device: str | torch.device = "cpu",
-    source: VideoSource = "dali-cpu",
+    source: SourceChoice = "auto",
 ) -> list[VideoScores]:
-    """Run ``model`` on every window of every video of ``game``."""
+    """Run ``model`` on every window of every video of ``game``.
+
+    ``source`` is a choice (:func:`~dudek_dali.sources.reader_source` picks the reader that can read
+    this game: DALI where it decodes the codec at 25 fps, else PyAV).
+    """
     import torch
 
     device = torch.device(device)
-    reader = create_game_reader(game, config.reader_config(), source=source, size=config.size, device=device)
-    per_video: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
+    chosen = reader_source(game, source)
+    reader = create_game_reader(game, config.reader_config(), source=chosen, size=config.size, device=device)
+    per_video: dict[int, list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]] = {}
+    clock = {"decode": 0.0, "model": 0.0}
     with reader, torch.inference_mode(), _autocast(device):
-        for batch in reader:
+        batches = iter(reader)
+        while True:
+            started = time.perf_counter()
+            batch = next(batches, None)
+            clock["decode"] += time.perf_counter() - started
+            if batch is None:
+                break
+            started = time.perf_counter()
             frames = batch.frames.to(device, non_blocking=True)
             scores, displacement = _forward(model, frames)
             if config.flip_tta:
                 flipped_scores, flipped_displacement = _forward(model, frames.flip(-1))
                 scores = merge_flip_tta(scores, flipped_scores, label_set=game.label_set)
                 displacement = (displacement + flipped_displacement) / 2
-            video = _video_index(reader, batch)
-            per_video.setdefault(video, []).append(
-                (
-                    scores.float().cpu().numpy(),
-                    displacement.float().cpu().numpy(),
-                    batch.frame_numbers.cpu().numpy(),
-                )
+            # Kept on the device: one copy per video below, not a synchronising .cpu() per batch.
+            per_video.setdefault(_video_index(reader, batch), []).append(
+                (scores.float(), displacement.float(), batch.frame_numbers)
             )
+            clock["model"] += time.perf_counter() - started
     return [
-        VideoScores(
-            half=game.videos[v].half,
-            num_frames=reader.videos[v].num_frames,
-            scores=np.concatenate([p[0] for p in parts]),
-            displacement=np.concatenate([p[1] for p in parts]),
-            frame_numbers=np.concatenate([p[2] for p in parts]),
-        )
+        _video_scores(game, reader, v, parts, chosen, clock, share=len(per_video))
         for v, parts in sorted(per_video.items())
     ]
+
+
+def _video_scores(
+    game: Game, reader, video: int, parts: list, source: str, clock: dict, share: int
+) -> VideoScores:
+    import torch
+
+    started = time.perf_counter()
+    scores, displacement, numbers = (torch.cat([p[i] for p in parts]).cpu().numpy() for i in range(3))
+    return VideoScores(
+        half=game.videos[video].half,
+        num_frames=reader.videos[video].num_frames,
+        scores=scores,
+        displacement=displacement,
+        frame_numbers=numbers,
+        source=source,
+        decode_seconds=clock["decode"] / share,  # a game's halves share one reader pass
+        model_seconds=clock["model"] / share + time.perf_counter() - started,
+    )
 
 
 def predict_game(
@@ -117,7 +144,7 @@ def predict_game(
     *,
     config: InferenceConfig,
     device: str | torch.device = "cpu",
-    source: VideoSource = "dali-cpu",
+    source: SourceChoice = "auto",
 ) -> list[Prediction]:
     """The game's predictions, positions counted from the start of their half's video."""
     predictions: list[Prediction] = []
@@ -140,7 +167,7 @@ def predict_games(
     *,
     config: InferenceConfig,
     device: str | torch.device = "cpu",
-    source: VideoSource = "dali-cpu",
+    source: SourceChoice = "auto",
     progress: bool = True,
 ) -> dict[str, list[Prediction]]:
     """Predictions of every game, keyed by ``url_local`` (``<league>/<season>/<match>``)."""
@@ -161,7 +188,7 @@ def evaluate_model(
     config: InferenceConfig,
     *,
     device: str | torch.device = "cpu",
-    source: VideoSource = "dali-cpu",
+    source: SourceChoice = "auto",
     progress: bool = True,
 ) -> Evaluation:
     """team-mAP@1 and mAP@1 of ``model`` on the labelled ``games`` (whole-game inference)."""

@@ -20,6 +20,7 @@ from dataclasses import replace
 
 import torch
 
+from dudek_dali.clips.batch import ClipBatch
 from dudek_dali.model import checkpoint as ckpt
 from dudek_dali.train.distributed import all_reduce_sum, barrier, broadcast_value, gather_objects
 from dudek_dali.train.evaluation import evaluate_map
@@ -58,7 +59,7 @@ def train_one_epoch(run: TrainingRun, epoch: int, *, on_step: StepCallback | Non
     first_step = state.step_in_epoch
     run.model.train()
     batches = _epoch_batches(run, epoch, start_batch=first_step * acc)
-    totals = torch.zeros(3, dtype=torch.float64)
+    totals = [0.0, 0.0, 0.0]
     clips, wait, started = 0, 0.0, time.perf_counter()
     progress = EpochProgress(
         f"epoch {epoch + 1}/{config.nr_epochs}", total=run.steps_per_epoch, completed=first_step,
@@ -67,8 +68,9 @@ def train_one_epoch(run: TrainingRun, epoch: int, *, on_step: StepCallback | Non
     with progress:
         for step in range(first_step, run.steps_per_epoch):
             lr = run.lr
-            losses, step_clips, step_wait = _optimizer_step(run, batches, epoch, step)
-            totals += torch.tensor(losses, dtype=torch.float64)
+            step_losses, step_clips, step_wait = _optimizer_step(run, batches, epoch, step)
+            losses = step_losses.tolist()  # the step's one host synchronisation (logs and progress)
+            totals = [t + v for t, v in zip(totals, losses, strict=True)]
             clips += step_clips
             wait += step_wait
             state.step_in_epoch = step + 1
@@ -85,7 +87,7 @@ def train_one_epoch(run: TrainingRun, epoch: int, *, on_step: StepCallback | Non
             if on_step is not None:
                 on_step(run, record)
     steps = run.steps_per_epoch - first_step
-    loss_sum, ce_sum, disp_sum, clip_sum = all_reduce_sum([*totals.tolist(), float(clips)], run.device)
+    loss_sum, ce_sum, disp_sum, clip_sum = all_reduce_sum([*totals, float(clips)], run.device)
     world = run.dist.world_size
     denominator = max(steps * world, 1)
     return EpochStats(
@@ -105,12 +107,16 @@ def _epoch_batches(run: TrainingRun, epoch: int, *, start_batch: int) -> Iterato
 
 
 def _optimizer_step(
-    run: TrainingRun, batches: Iterator, epoch: int, step: int
-) -> tuple[tuple[float, float, float], int, float]:
-    """Accumulate ``acc_grad_iter`` batches, then clip, step, schedule and update the EMA."""
+    run: TrainingRun, batches: Iterator[ClipBatch], epoch: int, step: int
+) -> tuple[torch.Tensor, int, float]:
+    """Accumulate ``acc_grad_iter`` batches, then clip, step, schedule and update the EMA.
+
+    Returns the step's mean (total, ce, displacement) losses as one tensor on the training device:
+    nothing here waits for the GPU, so decoding and the next step's launches overlap this one.
+    """
     config = run.config
     acc = config.acc_grad_iter
-    totals = [0.0, 0.0, 0.0]
+    totals = torch.zeros(3, device=run.device)
     clips, wait = 0, 0.0
     for micro in range(acc):
         t0 = time.perf_counter()
@@ -127,8 +133,7 @@ def _optimizer_step(
                 run.scaler.scale(scaled).backward()
             else:
                 scaled.backward()
-        for i, value in enumerate((total, ce, disp)):
-            totals[i] += float(value.detach()) / acc
+        totals += torch.stack([total, ce, disp]).detach() / acc
         clips += len(batch)
     if run.scaler is not None:
         run.scaler.unscale_(run.optimizer)
@@ -143,7 +148,7 @@ def _optimizer_step(
     run.scheduler.step()
     if run.ema is not None:
         run.ema.update(run.net)
-    return (totals[0], totals[1], totals[2]), clips, wait
+    return totals, clips, wait
 
 
 def _forward_loss(run: TrainingRun, batch, *, index: int):
@@ -185,7 +190,7 @@ def _validate_loss(run: TrainingRun) -> ValidationResult:
     was_training = net.training
     net.eval()
     run.val_loader.set_epoch(0)
-    sums = [0.0, 0.0]
+    loss_sum, count = torch.zeros((), device=run.device), 0
     progress = EpochProgress(
         "validation", total=len(run.val_loader), enabled=run.config.progress and run.dist.is_main
     )
@@ -198,11 +203,11 @@ def _validate_loss(run: TrainingRun) -> ValidationResult:
                 out.class_logits.float(), out.displacement.float(), batch.classes, batch.displacement,
                 foreground_weight=run.config.loss_foreground_weight,
             )  # fmt: skip
-            sums[0] += float(loss.total) * len(batch)
-            sums[1] += len(batch)
-            progress.advance(loss=float(loss.total))
+            loss_sum += loss.total.detach() * len(batch)  # summed on the device: no sync per batch
+            count += len(batch)
+            progress.advance()
     net.train(was_training)
-    total, count = all_reduce_sum(sums, run.device)
+    total, count = all_reduce_sum([float(loss_sum), float(count)], run.device)
     value = total / count if count else float("nan")
     return ValidationResult(metric="loss", value=value, loss=value)
 

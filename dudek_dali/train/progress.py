@@ -50,10 +50,10 @@ class EpochProgress:
         if self._progress is not None:
             self._progress.stop()
 
-    def advance(self, *, loss: float, lr: float | None = None) -> None:
+    def advance(self, *, loss: float | None = None, lr: float | None = None) -> None:
         if self._progress is None:
             return
-        info = f"loss {loss:.4f}" + (f" lr {lr:.2e}" if lr is not None else "")
+        info = (f"loss {loss:.4f}" if loss is not None else "") + (f" lr {lr:.2e}" if lr is not None else "")
         self._progress.update(self._task, advance=1, info=info)
 
 

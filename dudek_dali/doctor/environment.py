@@ -1,0 +1,134 @@
+"""``dudek doctor``'s environment checks: torch and its CUDA build, the driver, DALI and its CUDA
+build, GPUs, NVDEC, FFmpeg's decoders, and which codecs each video source decodes here."""
+
+from __future__ import annotations
+
+from importlib import metadata
+from typing import Any
+
+from dudek_dali.doctor.findings import Finding, note, ok, problem
+from dudek_dali.pipelines.environment import (
+    NVDEC_LIBRARY,
+    dali_builds,
+    driver_cuda_version,
+    gpu_problems,
+    nvdec_available,
+)
+from dudek_dali.pipelines.validation import CPU_CODECS, GPU_CODECS
+
+# The codecs a SoccerNet-style dataset may hold, by FFmpeg's decoder name.
+CODECS = ("h264", "hevc", "vp8", "vp9", "av1", "mjpeg")
+
+
+def pyav_decoders() -> list[str]:
+    """Which of :data:`CODECS` this PyAV's FFmpeg can decode."""
+    import av
+
+    found = []
+    for name in CODECS:
+        try:
+            av.codec.Codec(name, "r")
+        except Exception:  # unknown decoder: FFmpeg built without it
+            continue
+        found.append(name)
+    return found
+
+
+def environment() -> dict[str, Any]:
+    """The facts (JSON-ready)."""
+    import torch
+
+    cuda = torch.cuda.is_available()
+    driver = driver_cuda_version()
+    return {
+        "torch": torch.__version__,
+        "torch_cuda": torch.version.cuda,
+        "torch_sees_gpu": cuda,
+        "gpus": [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())] if cuda else [],
+        "driver_cuda": f"{driver[0]}.{driver[1]}" if driver else None,
+        "dali": [
+            {"package": b.package, "version": b.version, "cuda_major": b.cuda_major} for b in dali_builds()
+        ],
+        "nvdec": nvdec_available() if driver else None,
+        "pyav": _version("av"),
+        "pyav_decoders": pyav_decoders(),
+    }
+
+
+def usable_sources(facts: dict[str, Any]) -> dict[str, list[str]]:
+    """The codecs each video source decodes on this machine ({} entry missing: source unusable)."""
+    sources: dict[str, list[str]] = {}
+    if facts["dali"]:
+        sources["dali-cpu"] = sorted(CPU_CODECS)
+        if not gpu_problems(torch_sees_gpu=facts["torch_sees_gpu"]):
+            sources["dali-gpu"] = sorted(GPU_CODECS)
+    if facts["pyav"]:
+        sources["pyav"] = list(facts["pyav_decoders"])
+    return sources
+
+
+def environment_findings(facts: dict[str, Any]) -> list[Finding]:
+    """One finding per component, then every problem with its fix.
+
+    Without an NVIDIA driver the GPU-only problems are not problems (a CPU-only machine is a
+    supported setup: the CPU sources decode); problems of the installation itself always are.
+    """
+    findings = [_torch(facts), _driver(facts), *_dali(facts), _nvdec(facts)]
+    for found in gpu_problems(torch_sees_gpu=facts["torch_sees_gpu"]):
+        if found.kind == "install" or facts["driver_cuda"] is not None:
+            findings.append(problem(found.subject, found.cause, found.fix))
+    sources = usable_sources(facts)
+    for source in ("dali-gpu", "dali-cpu", "pyav"):
+        if source in sources:
+            findings.append(ok(source, "decodes " + ", ".join(sources[source])))
+        else:
+            findings.append(note(source, "not available here", _unavailable_hint(source, facts)))
+    return findings
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _torch(facts: dict[str, Any]) -> Finding:
+    build = f"CUDA {facts['torch_cuda']} build" if facts["torch_cuda"] else "CPU build"
+    gpus = ", ".join(facts["gpus"]) or "no GPU"
+    return ok("torch", f"{facts['torch']} ({build}); sees {len(facts['gpus'])} GPU(s): {gpus}")
+
+
+def _driver(facts: dict[str, Any]) -> Finding:
+    if facts["driver_cuda"] is None:
+        return note(
+            "driver", "no NVIDIA driver: GPU decoding (dali-gpu) is unavailable, the CPU sources work"
+        )
+    return ok("driver", f"NVIDIA driver supporting CUDA {facts['driver_cuda']}")
+
+
+def _dali(facts: dict[str, Any]) -> list[Finding]:
+    found = [
+        ok("DALI", f"{b['package']} {b['version']} (CUDA {b['cuda_major']} build)") for b in facts["dali"]
+    ]
+    majors = {b["cuda_major"] for b in facts["dali"]}
+    if facts["torch_cuda"] and majors == {int(facts["torch_cuda"].split(".")[0])}:
+        found.append(ok("CUDA builds", f"torch and DALI are both built for CUDA {majors.pop()}"))
+    return found
+
+
+def _nvdec(facts: dict[str, Any]) -> Finding:
+    if facts["nvdec"] is None:
+        return note("NVDEC", f"{NVDEC_LIBRARY} not checked (no driver)")
+    return (
+        ok("NVDEC", f"{NVDEC_LIBRARY} loads") if facts["nvdec"] else note("NVDEC", f"{NVDEC_LIBRARY} missing")
+    )
+
+
+def _unavailable_hint(source: str, facts: dict[str, Any]) -> str:
+    if source == "pyav":
+        return "pip install av"
+    if not facts["dali"]:
+        return "install DALI (bash scripts/setup)"
+    reasons = gpu_problems(torch_sees_gpu=facts["torch_sees_gpu"])
+    return reasons[0].line() if reasons else "no CUDA GPU visible"
