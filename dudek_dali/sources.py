@@ -167,8 +167,12 @@ def reader_source(game: Game, choice: str, *, cuda: bool | None = None) -> Video
         from dudek_dali.devices import cuda_available
 
         cuda = cuda_available()
+    from dudek_dali.data.video_info import VideoInfoCache
+
+    cache = VideoInfoCache()
     codecs = {v.info.codec for v in game.videos}
-    at_25 = all(abs(v.info.fps - 25.0) < 0.01 for v in game.videos)
+    at_25 = all(abs(v.info.fps - 25.0) < 0.01 and cache.scan(v.path).constant_rate for v in game.videos)
+    cache.save()
     if choice in ("auto", "dali-gpu") and cuda and at_25 and codecs <= GPU_CODECS:
         return "dali-gpu"
     if choice == "dali-gpu" and not cuda:

@@ -22,10 +22,14 @@ class SplitOption(str, Enum):
 @app.command()
 def evaluate(
     labels_root: Path = typer.Argument(
-        ..., help="Folder holding <league>/<season>/<match>/Labels-ball.json (videos are not needed)."
+        ...,
+        help="Folder holding <league>/<season>/<match>/Labels-ball.json (videos are not needed), "
+        "or one Labels-ball.json.",
     ),
     predictions: Path = typer.Argument(
-        ..., help="Submission zip, or a folder of <league>/<season>/<match>/results_spotting.json."
+        ...,
+        help="Submission zip, or a folder of <league>/<season>/<match>/results_spotting.json; "
+        "with one label file, one results_spotting.json (as dudek spot writes it).",
     ),
     split: SplitOption = typer.Option(
         SplitOption.all, help="Score only the games of this official SN-BAS-2025 split (all: every game)."

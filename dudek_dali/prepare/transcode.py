@@ -135,3 +135,62 @@ def transcode_video(
         seconds=time.perf_counter() - start,
         bytes=Path(target).stat().st_size,
     )
+
+
+def retime_video(
+    source: Path, target: Path, fps: Fraction | float, *, codec: Codec = "h264"
+) -> TranscodeResult:
+    """Re-encode ``source`` at another frame rate, ``fps``, as a frame-rate converter would: output
+    frame ``j`` shows the source frame on screen at ``j / fps`` s (frames repeat or drop).
+
+    For spotting a video at another rate than the one the model learned (``dudek spot`` samples
+    by timestamp) and for a constant-rate copy of a variable-rate file. Decodes the source once.
+    """
+    import av
+
+    codec = check_codec(codec)
+    rate = Fraction(fps).limit_denominator(1001)
+    container_format = _FORMATS.get(Path(target).suffix)
+    if container_format is None:
+        raise ValueError(f"{target}: unsupported extension (expected one of {sorted(_FORMATS)})")
+    start, count = time.perf_counter(), 0
+
+    def write(tmp: Path) -> None:
+        nonlocal count
+        with av.open(str(source)) as inp, av.open(str(tmp), mode="w", format=container_format) as out:
+            src = inp.streams.video[0]
+            base, first = Fraction(src.time_base), None
+            stream = out.add_stream("libvpx-vp9" if codec == "vp9" else "libx264", rate=rate)
+            stream.width, stream.height, stream.pix_fmt = (
+                src.codec_context.width,
+                src.codec_context.height,
+                "yuv420p",
+            )
+            stream.options = _options(codec, 250, DEFAULT_CRF[codec])
+            shown = None  # the source frame on screen
+            for frame in inp.decode(src):
+                first = frame.pts if first is None else first
+                t = float((frame.pts - first) * base)
+                while shown is not None and count / rate < t - 1e-9:  # output times before this frame
+                    out.mux(stream.encode(_at(shown, count, rate)))
+                    count += 1
+                shown = frame.reformat(format="yuv420p")
+            end = t + 1 / float(src.average_rate or 25)
+            while shown is not None and count / rate < end - 1e-9:
+                out.mux(stream.encode(_at(shown, count, rate)))
+                count += 1
+            out.mux(stream.encode(None))
+
+    write_atomic(Path(target), write)
+    return TranscodeResult(
+        Path(source), Path(target), count, time.perf_counter() - start, Path(target).stat().st_size
+    )
+
+
+def _at(frame, index: int, rate: Fraction):
+    """``frame``'s pixels as output frame ``index`` (a copy: the encoder may hold frames)."""
+    import av
+
+    copy = av.VideoFrame.from_ndarray(frame.to_ndarray(), format="yuv420p")
+    copy.pts, copy.time_base = index, 1 / rate
+    return copy

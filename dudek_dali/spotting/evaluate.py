@@ -1,7 +1,9 @@
 """``dudek evaluate``: score a predictions zip or folder against a folder of label files.
 
 Only the label files are needed (no videos): ``<root>/<league>/<season>/<match>/Labels-ball.json``.
-Games present on both sides are scored; the others are listed so the caller can say so.
+Games present on both sides are scored; the others are listed so the caller can say so. One game
+can also be scored file against file: a ``Labels-ball.json`` and a ``results_spotting.json`` (what
+``dudek spot`` writes for a video).
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from pathlib import Path
 
 from dudek_dali.data.annotations import BAS_LABEL_FILE, Annotation, read_labels
 from dudek_dali.data.splits import check_split, official_split_of
-from dudek_dali.errors import DatasetError
+from dudek_dali.errors import DatasetError, SubmissionError
 from dudek_dali.spotting.metric import SpottingScores, evaluate_spotting
 from dudek_dali.spotting.predictions import Prediction
-from dudek_dali.spotting.submission import read_predictions
+from dudek_dali.spotting.submission import RESULTS_FILE, parse_results, read_predictions
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ def evaluate_predictions(
     labels_root: Path | str, predictions: Path | str, *, split: str = "all"
 ) -> PredictionsReport:
     """Official team-mAP@1 and mAP@1 of ``predictions`` on the labelled games of ``split``."""
+    if Path(labels_root).is_file():
+        return _one_game(Path(labels_root), Path(predictions))
     label_files = find_label_files(labels_root, split=split)
     predicted = read_predictions(predictions)
     scored = sorted(set(label_files) & set(predicted))
@@ -59,4 +63,22 @@ def evaluate_predictions(
         predictions=chosen,
         not_predicted=sorted(set(label_files) - set(predicted)),
         not_labelled=sorted(set(predicted) - set(label_files)),
+    )
+
+
+def _one_game(labels: Path, predictions: Path) -> PredictionsReport:
+    """A label file against one game's results file."""
+    if not predictions.is_file():
+        raise DatasetError(f"{predictions}: with a label file, give one {RESULTS_FILE} to score against it")
+    game = labels.parent.name or "game"
+    found, problems = parse_results(game, predictions.read_bytes())
+    if problems:
+        raise SubmissionError(f"{predictions}: " + "; ".join(problems[:3]))
+    truth = {game: read_labels(labels).annotations}
+    return PredictionsReport(
+        scores=evaluate_spotting(truth, {game: found}),
+        truth=truth,
+        predictions={game: found},
+        not_predicted=[],
+        not_labelled=[],
     )

@@ -2,7 +2,7 @@
 
 Each event is shown for a second either side of its time: its class, the side of the pitch of the
 team that performed it (``<- left`` / ``right ->``), and its confidence, fading with the distance to
-the event, in a box on that team's side. Every source frame becomes one output frame (same count,
+the event, in a box at the bottom on that team's side. Every source frame becomes one output frame (same count,
 same size, the source's average frame rate), so frame ``n`` of the overlay is frame ``n`` of the
 video: the frame numbers of ``events.csv`` point into both.
 """
@@ -72,7 +72,7 @@ def _draw(image: np.ndarray, events: list[SpottedEvent], t: float) -> np.ndarray
         arrow = "<- left" if event.team == "left" else "right ->"
         text = f"{event.label} {arrow} {event.confidence:.2f}"
         side = "left" if event.team == "left" else "right"
-        y = 4 + 14 * rows[side]
+        y = canvas.height - 18 - 14 * rows[side]  # along the bottom: broadcasts put the score at the top
         rows[side] += 1
         width = 6 * len(text) + 6
         x = 4 if side == "left" else max(4, canvas.width - width - 4)

@@ -112,8 +112,9 @@ def video_game(path: Path | str, *, label_set: str = "bas") -> Game:
     check_video(path, decoder=Decoder("by PyAV"), require_constant_rate=False)  # frames, truncation
     layout = "bas" if label_set == BAS.name else "broadcast"
     video = GameVideo(path=path, half=1, info=info, annotations=())
-    return Game(dir=path.parent, league="", season="", match=path.stem, layout=layout, resolution=224,
-                videos=(video,))  # fmt: skip
+    # ``resolution`` is the video's own height: a user's video need not be 224p or 720p.
+    return Game(dir=path.parent, league="", season="", match=path.stem, layout=layout,
+                resolution=info.height, videos=(video,))  # type: ignore[arg-type]  # fmt: skip
 
 
 def _require_decoder(path: Path, codec: str) -> None:

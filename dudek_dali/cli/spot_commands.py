@@ -1,0 +1,77 @@
+"""``dudek spot``: run a trained model on any match video (JSON, CSV, timeline, optional overlay)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from dudek_dali.cli._app import UserError, app
+from dudek_dali.cli.options import DECODE_HELP, DEVICE_HELP, source_choice
+
+_SHOWN = 12  # events listed per video (all of them are in events.csv)
+
+
+@app.command()
+def spot(
+    videos: list[Path] = typer.Argument(
+        ..., help="Video files (mp4, mkv, mov, webm; any codec FFmpeg reads)."
+    ),
+    model_checkpoint_path: Path = typer.Option(
+        ...,
+        "--model-checkpoint-path",
+        "--model_checkpoint_path",
+        help="Model checkpoint written by dudek train.",
+    ),
+    out: Path = typer.Option(
+        Path("spot"), "--out", "-o", help="Each video's files go to OUT/<video file stem>/."
+    ),
+    overlay: bool = typer.Option(
+        False, "--overlay", help="Also write overlay.mp4: the video with the events drawn."
+    ),
+    threshold: float = typer.Option(0.2, help="Lowest confidence an event is listed with (0 < T <= 1)."),
+    device: str = typer.Option("auto", help=DEVICE_HELP),
+    decode_on_gpu: bool | None = typer.Option(None, "--decode-on-gpu/--decode-on-cpu", help=DECODE_HELP),
+) -> None:
+    """Spot ball actions in match videos: results_spotting.json (the challenge format), events.csv,
+    timeline.png and, with --overlay, overlay.mp4 per video.
+
+    Videos at other frame rates than 25 fps are sampled by timestamp at the model's rate; times
+    and frame numbers are the video's own. A video that cannot be read is named with the problem,
+    the others are still spotted, and the exit code is 1 when any failed.
+    """
+    from dudek_dali.spotting.spot import SpotConfig, spot_videos
+
+    try:
+        config = SpotConfig(threshold=threshold, overlay=overlay, source=source_choice(decode_on_gpu))
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    done, failed = spot_videos(
+        videos, model_checkpoint_path, out=out, config=config, device=device, on_result=_report
+    )
+    if failed:
+        typer.secho(f"error: {len(failed)} of {len(videos)} video(s) failed", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+
+
+def _report(result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    if isinstance(result, tuple):
+        typer.secho(f"error: {result[1]}", fg=typer.colors.RED, err=True)
+        return
+    console = Console()
+    table = Table(
+        title=f"{result.video.name}: {len(result.events)} event(s)",
+        caption=f"{result.frames} frames at {result.fps:g} fps, decoded by {result.source} "
+        f"({result.decode_seconds:.1f} s), model {result.model_seconds:.1f} s -> {result.out_dir}",
+    )
+    for name in ("time", "frame", "class", "team", "confidence"):
+        table.add_column(name, justify="right" if name in ("frame", "confidence") else "left")
+    for event in sorted(result.events, key=lambda e: -e.confidence)[:_SHOWN]:
+        table.add_row(event.clock, str(event.frame), event.label, event.team, f"{event.confidence:.2f}")
+    console.print(table)
+    console.print(
+        f"wrote {', '.join(sorted(result.files))} in {result.out_dir}", markup=False, highlight=False
+    )

@@ -1,0 +1,240 @@
+"""``dudek spot`` on any video: the frame-index oracle spots a stamped H.264 game perfectly whatever
+the frame rate and container it is re-encoded to (events land at the right time), the files agree
+with each other, and bad input is named without stopping the other videos."""
+
+from __future__ import annotations
+
+import csv
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+import torch
+from cli_runner import dudek
+from oracle import FrameIndexOracle
+
+from dudek_dali.data.games import discover_games
+from dudek_dali.data.synthetic import SynthConfig, read_frame_index, synthesize_dataset
+from dudek_dali.model.checkpoint import FORMAT, write_checkpoint
+from dudek_dali.model.config import TDeedConfig
+from dudek_dali.model.trained import TrainedModel
+from dudek_dali.prepare.transcode import retime_video
+from dudek_dali.spotting.evaluate import evaluate_predictions
+from dudek_dali.spotting.spot import SpotConfig, spot_video, spot_videos
+
+CLIP = 16
+
+
+def retime(source: Path, target: Path, fps: Fraction | int) -> Path:
+    return retime_video(source, target, fps).target
+
+
+@pytest.fixture(scope="module")
+def h264_game(tmp_path_factory):
+    """A labelled 30-second stamped H.264 game, as `dudek synth --codec h264` writes it."""
+    root = tmp_path_factory.mktemp("spot") / "data"
+    config = SynthConfig(games=1, minutes=0.5, codec="h264", stamp_frame_index=True, events_per_minute=30)
+    synthesize_dataset(root, config, progress=False)
+    (game,) = discover_games(root).games
+    return game
+
+
+@pytest.fixture(scope="module")
+def oracle(h264_game) -> TrainedModel:
+    net = FrameIndexOracle(h264_game, stride=2)
+    return TrainedModel(net=net, label_set="bas", clip_frames=CLIP, stride=2, size=(224, 224))
+
+
+@pytest.mark.slow
+def test_events_land_at_the_right_time_at_every_frame_rate(h264_game, oracle, tmp_path):
+    original = h264_game.videos[0].path
+    labels = h264_game.labels.path
+    videos = {
+        "25": original,
+        "30": retime(original, tmp_path / "game at 30 fps.mkv", 30),
+        "50": retime(original, tmp_path / "game at 50 fps.mp4", 50),
+        "29.97": retime(original, tmp_path / "ntsc.mkv", Fraction(30000, 1001)),
+    }
+    scores, events = {}, {}
+    for rate, path in videos.items():
+        result = spot_video(path, oracle, out=tmp_path / "out", config=SpotConfig(threshold=0.05))
+        assert result.source == "pyav"  # H.264 on a CPU, and other rates than 25: PyAV by timestamp
+        json_file = result.files["results_spotting.json"]
+        report = evaluate_predictions(labels, json_file)
+        scores[rate] = report.scores.team.value
+        events[rate] = result
+    assert scores["25"] > 0.95
+    for rate, value in scores.items():
+        assert abs(value - scores["25"]) <= 0.05, (rate, scores)
+    # the same event, in each video's own frame numbers (frame = time x fps)
+    first = events["25"].events[0]
+    for rate, result in events.items():
+        match = min(result.events, key=lambda e: abs(e.time_s - first.time_s))
+        assert abs(match.time_s - first.time_s) < 0.05
+        assert (
+            abs(match.frame - first.time_s * float(Fraction(rate) if rate != "29.97" else 30000 / 1001)) <= 1
+        )
+
+
+def test_json_and_csv_list_the_same_events_and_the_overlay_keeps_every_frame(h264_game, oracle, tmp_path):
+    short = _cut(h264_game.videos[0].path, tmp_path / "first 8 s.mp4", frames=200)
+    result = spot_video(short, oracle, out=tmp_path / "out", config=SpotConfig(threshold=0.05, overlay=True))
+    assert set(result.files) == {"results_spotting.json", "events.csv", "timeline.png", "overlay.mp4"}
+    document = json.loads(result.files["results_spotting.json"].read_text())
+    rows = list(csv.DictReader(result.files["events.csv"].read_text().splitlines()))
+    assert len(rows) == len(document["predictions"]) == len(result.events) > 0
+    for row, entry in zip(
+        rows, sorted(document["predictions"], key=lambda p: int(p["position"])), strict=True
+    ):
+        assert (row["class"], row["team"]) == (entry["label"], entry["team"])
+        minutes, seconds = row["time"].split(":")
+        assert abs(int(minutes) * 60 + float(seconds) - int(entry["position"]) / 1000) < 0.001
+        assert abs(float(row["confidence"]) - entry["confidence"]) < 1e-4
+        assert int(row["frame"]) == round(int(entry["position"]) / 40)  # 25 fps: 40 ms a frame
+    with av.open(str(result.files["overlay.mp4"])) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        overlay = [f.to_ndarray(format="rgb24") for f in container.decode(stream)]
+    assert len(overlay) == 200
+    assert [read_frame_index(f) for f in overlay[::50]] == [0, 50, 100, 150]  # the stamps survive
+
+
+def test_a_video_shorter_than_one_window_is_padded_not_refused(h264_game, oracle, tmp_path):
+    short = _cut(h264_game.videos[0].path, tmp_path / "tiny.mp4", frames=12)  # 6 samples, a window is 16
+    result = spot_video(short, oracle, out=tmp_path / "out")
+    assert result.frames == 12 and result.files["results_spotting.json"].is_file()
+
+
+def test_bad_inputs_are_named_and_the_other_videos_still_spotted(h264_game, tmp_path):
+    checkpoint = _random_checkpoint(tmp_path / "model.pt")
+    good = _cut(h264_game.videos[0].path, tmp_path / "good.mp4", frames=60)
+    bad = {
+        "notes.mp4": _text(tmp_path / "notes.mp4"),
+        "commentary.mka": _audio_only(tmp_path / "commentary.mka"),
+        "empty.mkv": _no_frames(tmp_path / "empty.mkv"),
+        "unknown codec.mkv": _unknown_codec(h264_game, tmp_path / "unknown codec.mkv"),
+        "cut.mkv": _truncated(h264_game, tmp_path / "cut.mkv"),
+    }
+    result = dudek(
+        "spot", *bad.values(), good, "--model_checkpoint_path", checkpoint, "--out", tmp_path / "out"
+    )
+    assert result.returncode == 1, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert (
+        len(errors) == len(bad) + 1 and errors[-1] == f"error: {len(bad)} of {len(bad) + 1} video(s) failed"
+    )
+    expected = {
+        "notes.mp4": "unreadable video",
+        "commentary.mka": "no video stream",
+        "empty.mkv": "no",  # no video packets / no frame could be decoded
+        "unknown codec.mkv": "codec",
+        "cut.mkv": "truncated",
+    }
+    for (name, path), line in zip(bad.items(), errors, strict=False):
+        assert str(path) in line and expected[name] in line, line
+    assert (tmp_path / "out" / "good" / "results_spotting.json").is_file()
+    assert "Traceback" not in result.stderr
+
+
+# --- files --------------------------------------------------------------------------------------------
+
+
+def _cut(source: Path, target: Path, *, frames: int) -> Path:
+    """The first ``frames`` frames of ``source`` as a new H.264 MP4 (25 fps)."""
+    with av.open(str(source)) as container:
+        decoded = zip(range(frames), container.decode(video=0), strict=False)
+        pictures = [f.to_ndarray(format="rgb24") for _, f in decoded]
+    with av.open(str(target), "w") as container:
+        stream = container.add_stream("libx264", rate=25)
+        stream.height, stream.width = pictures[0].shape[:2]
+        stream.pix_fmt = "yuv420p"
+        for picture in pictures:
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")))
+        container.mux(stream.encode(None))
+    return target
+
+
+def _text(path: Path) -> Path:
+    path.write_text("not a video, just notes about one\n" * 50)
+    return path
+
+
+def _audio_only(path: Path) -> Path:
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("pcm_s16le", rate=8000)
+        samples = np.zeros((1, 8000), dtype=np.int16)
+        frame = av.AudioFrame.from_ndarray(samples, format="s16", layout="mono")
+        frame.sample_rate = 8000
+        container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    return path
+
+
+def _no_frames(path: Path) -> Path:
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libvpx-vp9", rate=25)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        container.mux(stream.encode(None))
+    return path
+
+
+def _unknown_codec(game, path: Path) -> Path:
+    """A real Matroska file whose codec id no decoder knows (V_VP9 renamed V_XYZ)."""
+    source = path.with_name("vp9 source.mkv")
+    with av.open(str(game.videos[0].path)) as container:
+        decoded = zip(range(30), container.decode(video=0), strict=False)
+        pictures = [f.to_ndarray(format="rgb24") for _, f in decoded]
+    with av.open(str(source), "w") as container:
+        stream = container.add_stream("libvpx-vp9", rate=25)
+        stream.height, stream.width = pictures[0].shape[:2]
+        stream.pix_fmt = "yuv420p"
+        stream.options = {"deadline": "realtime", "cpu-used": "8"}
+        for picture in pictures:
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")))
+        container.mux(stream.encode(None))
+    data = source.read_bytes()
+    assert data.count(b"V_VP9") == 1
+    path.write_bytes(data.replace(b"V_VP9", b"V_XYZ"))
+    return path
+
+
+def _truncated(game, path: Path) -> Path:
+    full = retime(game.videos[0].path, path.with_name("full.mkv"), 25)
+    data = full.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def _random_checkpoint(path: Path) -> Path:
+    """A real (random-weights) regnety_002 T-DEED checkpoint, as dudek train writes one."""
+    from dudek_dali.model.tdeed import create_model
+
+    config = TDeedConfig(features_model_name="regnety_002", temporal_shift_mode="none", clip_frames=8)
+    torch.manual_seed(0)
+    net = create_model(config)
+    payload = {
+        "format": FORMAT, "kind": "model", "model": net.state_dict(), "model_config": config.to_dict(),
+        "label_set": "bas", "train_config": {"stride": 2, "input_size": [64, 64]}, "epoch": 0, "metric": {},
+    }  # fmt: skip
+    return write_checkpoint(path, payload)
+
+
+def test_spot_videos_keeps_going_after_a_failure(h264_game, oracle, tmp_path):
+    good = _cut(h264_game.videos[0].path, tmp_path / "good.mp4", frames=60)
+    done, failed = spot_videos([_text(tmp_path / "x.mp4"), good], oracle, out=tmp_path / "out")
+    assert [d.video for d in done] == [good] and failed[0][0] == tmp_path / "x.mp4"
+
+
+def test_submit_reads_h264_on_a_cpu_through_pyav(h264_game, tmp_path):
+    """The reader spot uses serves `dudek submit` too: real SoccerNet H.264 needs no frame folders."""
+    from dudek_dali.spotting import check_submission
+    from dudek_dali.spotting.submit import create_submission
+
+    root = h264_game.dir.parents[2]
+    summary = create_submission(root, _random_checkpoint(tmp_path / "model.pt"), output=tmp_path / "s.zip",
+                                progress=False)  # fmt: skip
+    report = check_submission(summary.path)
+    assert summary.games == 1 and report.problems == [] and report.num_predictions > 0
