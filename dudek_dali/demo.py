@@ -126,6 +126,10 @@ def run_demo(
             even_choice_proba=config.even_choice_proba,
             eval_metric="map",
             start_eval_epoch_nr=min(config.start_eval_epoch, config.epochs - 1),
+            # The demo was tuned before training followed dude-k in these; it keeps what it learned with.
+            warm_up_start_factor=0.0,
+            tdeed_arch_displacement_dropout=0.0,
+            even_choice_augment_factor=1.0,
             num_threads=2,
             save_as=checkpoint,
             log_dir=log_dir,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -104,6 +105,13 @@ def _clip_differences(games, augment: AugmentConfig) -> tuple[torch.Tensor, torc
 def test_every_augmentation_at_once_matches_dali(games):
     same, plain = _clip_differences(games, only(*PROBAS))
     assert (same < 3.0).all() and (same < plain / 2).all(), (same, plain)
+
+
+def test_dudek_camera_style_matches_dali(games):
+    """dude-k's sinusoidal camera path with black borders: the same pixels from both loaders."""
+    augment = dataclasses.replace(only("camera", "flip"), camera_style="dudek")
+    same, plain = _clip_differences(games, augment)
+    assert (same < 2.5).all() and (same < plain / 2).all(), (same, plain)
 
 
 @pytest.mark.slow

@@ -93,3 +93,21 @@ def test_pretrained_without_the_hub_suggests_no_pretrained(tmp_path, monkeypatch
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path))
     with pytest.raises(CheckpointError, match="--no-pretrained"):
         create_model(replace(TINY, pretrained=True))
+
+
+def test_displacement_dropout_acts_in_training_only_and_adds_no_weights() -> None:
+    config = replace(TINY, dropout=0.0)
+    plain, dropped = create_model(config), create_model(replace(config, displacement_dropout=0.5))
+    assert plain.state_dict().keys() == dropped.state_dict().keys()
+    dropped.load_state_dict(plain.state_dict())
+    frames = torch.randn(2, 8, 3, 32, 32)
+    outputs = {}
+    for mode in ("eval", "train"):
+        for name, net in (("plain", plain), ("dropped", dropped)):
+            net.train(mode == "train")
+            with torch.no_grad():
+                outputs[mode, name] = net(frames)
+    assert torch.equal(outputs["eval", "plain"].displacement, outputs["eval", "dropped"].displacement)
+    train_plain, train_dropped = outputs["train", "plain"], outputs["train", "dropped"]
+    assert torch.equal(train_plain.class_logits, train_dropped.class_logits)  # only the displacement head
+    assert not torch.allclose(train_plain.displacement, train_dropped.displacement)

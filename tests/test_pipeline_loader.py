@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import av
 import numpy as np
 import pytest
@@ -17,7 +19,7 @@ from pipeline_fixtures import (
     unnormalise,
 )
 
-from dudek_dali.clips import AugmentConfig, ClipAugment, ClipBatch
+from dudek_dali.clips import IMAGENET_MEAN, IMAGENET_STD, AugmentConfig, ClipAugment, ClipBatch
 from dudek_dali.data.labels import Team
 
 WINDOW = {"clip_frames": 12, "stride": 2, "overlap": 4}  # windows every 16 frames: most start mid-GOP
@@ -154,6 +156,35 @@ def test_camera_move_matches_a_reference_warp_and_keeps_frame_numbers(bas_root, 
         unmoved_error = (moved.frames[i].cpu() - frames).abs().mean() * 0.226 * 255
         assert error < 1.0, error  # measured ~0.25
         assert error < unmoved_error / 4
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_dudek_camera_style_follows_its_path_with_black_borders(bas_root, device):
+    games = games_of(bas_root)
+    options = {"enforce_epoch_size": 2, "batch_size": 2}
+    augment = dataclasses.replace(only(camera_proba=1.0), camera_style="dudek")
+    clips = loader(games, device, augment=augment, **options)
+    plan = clips.plan()
+    moved = epoch(clips)[0]
+    plain = epoch(loader(games, device, **options))[0]
+    assert torch.equal(moved.frame_numbers, plain.frame_numbers)
+    black = torch.tensor(IMAGENET_MEAN).view(3, 1) / torch.tensor(IMAGENET_STD).view(3, 1)
+    for i in range(2):
+        clip = plan[int(moved.clip_ids[i])]
+        assert clip.augment == ClipAugment(camera_style="dudek")  # the same path for every clip
+        matrices = clip.augment.camera_matrices(12, 224, 224)
+        theta = torch.stack([affine_theta(m, 224, 224) for m in matrices])
+        frames = plain.frames[i].cpu()
+        grid = F.affine_grid(theta, list(frames.shape), align_corners=False)
+        zero = -black.view(1, 3, 1, 1)  # normalised black: what lies outside the frame
+        reference = F.grid_sample(
+            frames - zero, grid, mode="bilinear", padding_mode="zeros", align_corners=False
+        )
+        reference = reference + zero
+        error = (moved.frames[i].cpu() - reference).abs().mean() * 0.226 * 255
+        assert error < 1.0, error
+        # Frame 0 is shifted down by 15/224 of the side: its top rows are black.
+        assert torch.allclose(moved.frames[i, 0, :, :10].cpu().mean(dim=(-1, -2)), -black[:, 0], atol=0.05)
 
 
 @pytest.mark.parametrize("device", DEVICES)

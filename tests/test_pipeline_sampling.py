@@ -171,3 +171,95 @@ def test_bad_sampling_options_are_refused(options, message):
 def test_no_video_long_enough_is_refused():
     with pytest.raises(ValueError, match="whole clip"):
         ClipSampler([source("a", 100)], SamplingConfig(clip_frames=80, stride=2, overlap=0))
+
+
+def dudek_near_event_windows(
+    entry: VideoEntry, *, clip_frames: int, stride: int, overlap: int, radius_sec: float
+):
+    """dude-k's pretraining clips of a video, as its code builds them: keep the grid frames within
+    ``radius_sec`` of an annotation (utils/frames.py), cut them into runs with gaps of at most 2
+    frames (``get_clips(accepted_gap=2)``), split each run (``VideoClip.split``)."""
+    radius = int(radius_sec * entry.fps)
+    kept = sorted(
+        {
+            f
+            for e in entry.events.frames.tolist()
+            for f in range(e - radius, e + radius + 1)
+            if f % stride == 0
+        }
+        & set(range(entry.num_frames))
+    )
+    runs, run = [], []
+    for frame in kept:
+        if run and frame - run[-1] > 2:
+            runs.append(run)
+            run = []
+        run.append(frame)
+    runs += [run] if run else []
+    starts = []
+    for run in runs:
+        for i in range(0, len(run), clip_frames - overlap):
+            if len(run[i : i + clip_frames]) == clip_frames:
+                starts.append(run[i])
+    return starts
+
+
+def test_near_event_windows_are_dudeks_pretraining_clips():
+    window = {"clip_frames": 16, "stride": 2, "overlap": 8}
+    events = [event("PASS", f) for f in (60, 75, 400, 1200, 1290, 1995)]
+    entry = source("a", 2000, events)
+    sampler = ClipSampler([entry], SamplingConfig(**window, event_radius_sec=2.0))
+    assert sampler.window_start.tolist() == dudek_near_event_windows(entry, **window, radius_sec=2.0)
+    whole = ClipSampler([entry], SamplingConfig(**window))
+    assert 0 < sampler.num_windows < whole.num_windows / 3
+    assert all(start % 2 == 0 for start in sampler.window_start.tolist())  # on the stride grid
+
+
+def test_near_event_windows_are_the_frame_folder_segments_windows(synth_broadcast):
+    """The DALI loader's plan (whole videos + event_radius_sec) equals the frame loader's (the
+    folder's annotation windows as segments) when the folders were extracted with that radius."""
+    from dudek_dali.clips.videos import video_entries
+    from dudek_dali.data.games import discover_games
+    from dudek_dali.frames import ExtractionConfig, extract_frames
+    from dudek_dali.frames.segments import frame_segments
+
+    games = discover_games(synth_broadcast, layout="broadcast").games
+    extract_frames(games, ExtractionConfig(stride=2, radius_sec=1.0))
+    window = {"clip_frames": 8, "stride": 2, "overlap": 4}
+    dali = ClipSampler(video_entries(games), SamplingConfig(**window, event_radius_sec=1.0))
+    segments = frame_segments(games, stride=2)
+    folders = ClipSampler([s.entry for s in segments], SamplingConfig(**window))
+    as_video = [(str(segments[v].entry.path), segments[v].offset + int(s))
+                for v, s in zip(folders.window_video, folders.window_start, strict=True)]  # fmt: skip
+    ours = [
+        (str(dali.videos[v].path), int(s)) for v, s in zip(dali.window_video, dali.window_start, strict=True)
+    ]
+    assert ours == as_video and len(ours) > 0
+    # Cutting the segments again with the same radius changes nothing (the frame loader does so).
+    again = ClipSampler([s.entry for s in segments], SamplingConfig(**window, event_radius_sec=1.0))
+    assert again.window_start.tolist() == folders.window_start.tolist()
+
+
+def test_even_choice_clips_get_boosted_flip_camera_and_crop():
+    base = {"clip_frames": 16, "stride": 2, "overlap": 8, "epoch_size": 3000, "even_choice_proba": 0.5}
+    augment = AugmentConfig(flip_proba=0.1, crop_proba=0.1, camera_proba=0.1, hue_proba=0.1)
+    sampler = ClipSampler(SOURCES, SamplingConfig(**base, augment=augment, even_choice_augment_factor=2.0))
+    _, even = sampler._global_plan(0)
+    plan = sampler.plan(0)
+
+    def rate(clips, test) -> float:
+        return float(np.mean([test(c.augment) for c in clips]))
+
+    chosen = [c for c in plan if even[c.position]]
+    others = [c for c in plan if not even[c.position]]
+    assert 0.16 < rate(chosen, lambda a: a.flip) < 0.24 and 0.06 < rate(others, lambda a: a.flip) < 0.14
+    assert 0.16 < rate(chosen, lambda a: a.moves_camera) < 0.24
+    assert 0.06 < rate(chosen, lambda a: a.hue != 0) < 0.14  # colour is not boosted (as dude-k)
+    # Factor 1: every clip is drawn alike, and the same randomness gives the same clips.
+    plain = ClipSampler(SOURCES, SamplingConfig(**base, augment=augment)).plan(0)
+    assert [c.augment for c in plain if not even[c.position]] == [c.augment for c in others]
+
+
+def test_boosting_is_capped_at_one():
+    config = AugmentConfig(flip_proba=0.75, crop_proba=0.0).boosted(2.0)
+    assert config.flip_proba == 1.0 and config.crop_proba == 0.0 and config.hue_proba == 0.25

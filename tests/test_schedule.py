@@ -84,3 +84,21 @@ def test_optimizer_skips_decay_on_biases_norms_and_positional_encoding() -> None
     assert id(names["backbone.features.stem.conv.weight"]) not in decay_of  # frozen
     assert len(decay_of) == sum(p.requires_grad for p in model.parameters())
     assert math.isclose(optimizer.param_groups[0]["lr"], 1e-3)
+
+
+def test_warm_up_can_start_above_zero_as_dudek_does() -> None:
+    def f(step: int) -> float:
+        return lr_factor(step, warmup_steps=WARMUP, total_steps=TOTAL, warmup_start_factor=0.01)
+
+    assert f(0) == pytest.approx(0.01)  # torch's LinearLR(start_factor=0.01), dude-k's warm-up
+    assert f(WARMUP // 2) == pytest.approx(0.01 + 0.99 / 2)
+    assert f(WARMUP) == 1.0
+    reference = torch.optim.lr_scheduler.LinearLR(
+        torch.optim.SGD([nn.Parameter(torch.zeros(1))], lr=1.0), start_factor=0.01, total_iters=WARMUP
+    )
+    for step in range(WARMUP):
+        assert f(step) == pytest.approx(reference.get_last_lr()[0])
+        reference.optimizer.step()
+        reference.step()
+    with pytest.raises(ValueError, match="warmup_start_factor"):
+        lr_factor(0, warmup_steps=WARMUP, total_steps=TOTAL, warmup_start_factor=1.5)

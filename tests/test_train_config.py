@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,36 @@ def test_color_jitter_and_dropout_reach_the_loader_and_the_model() -> None:
         TrainConfig.for_command("train", dataset_path="d", color_jitter_proba=1.2)
     with pytest.raises(ValueError, match=r"tdeed_arch_dropout must be in \[0, 1\)"):
         TrainConfig.for_command("train", dataset_path="d", tdeed_arch_dropout=1.0)
+
+
+def test_defaults_that_follow_dudek_and_the_ones_that_do_not() -> None:
+    """Each departure from dude-k has an option (README: "Differences from dude-k")."""
+    pretrain = TrainConfig.for_command("pretrain", dataset_path="d")
+    assert pretrain.warm_up_start_factor == 0.01  # dude-k's LinearLR(start_factor=0.01)
+    assert pretrain.tdeed_arch_displacement_dropout == 0.5  # dude-k's FCLayers dropout, both heads
+    assert pretrain.even_choice_augment_factor == 2.0  # dude-k doubles flip/camera/crop there
+    assert pretrain.event_radius_sec == 8.0  # dude-k's pretraining frames: +-8 s of an event
+    assert pretrain.grad_clip_norm == 1.0  # ours; dude-k: --grad-clip-norm 0
+    assert pretrain.camera_move_style == "random"  # ours; dude-k: --camera-move-style dudek
+    assert TrainConfig.for_command("train-challenge", dataset_path="d").model_checkpoint_path is None
+    assert not pretrain.use_wandb and pretrain.wandb_project == "tdeed_pretraining"
+
+
+def test_naming_a_wandb_project_turns_wandb_on() -> None:
+    config = TrainConfig.for_command("train", dataset_path="d", wandb_experiment_name="bas")
+    assert config.use_wandb and config.wandb_project == "bas" and config.experiment_name == "tdeed_training"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"camera_move_style": "sine"}, "camera_move_style must be one of random, dudek"),
+        ({"warm_up_start_factor": 2.0}, "warm_up_start_factor must be in [0, 1]"),
+        ({"tdeed_arch_displacement_dropout": 1.0}, "tdeed_arch_displacement_dropout must be in [0, 1)"),
+        ({"even_choice_augment_factor": -1.0}, "even_choice_augment_factor must be >= 0"),
+        ({"event_radius_sec": -1.0}, "event_radius_sec must be >= 0"),
+    ],
+)
+def test_bad_dudek_behaviour_options(options: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        TrainConfig.for_command("pretrain", dataset_path="d", **options)

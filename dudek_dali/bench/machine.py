@@ -10,7 +10,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-_PACKAGES = ("torch", "nvidia-dali-cuda120", "av", "timm", "numpy", "dudek_dali")
+_PACKAGES = ("torch", "av", "timm", "numpy", "dudek_dali")  # and whichever nvidia-dali-cudaXXX is installed
 
 
 def cuda_available() -> bool:
@@ -40,7 +40,9 @@ def _memory_gib() -> float | None:
 
 
 def _versions() -> dict[str, str]:
-    found = {}
+    from dudek_dali.pipelines.environment import dali_builds
+
+    found = {b.package: b.version for b in dali_builds()}
     for name in _PACKAGES:
         try:
             found[name] = metadata.version(name)

@@ -38,7 +38,9 @@ def check_loader_kinds(kinds: list[str] | tuple[str, ...]) -> tuple[VideoSource,
 class ClipSpec:
     """What every loader delivers: the training clips of the seed by default.
 
-    80 frames at stride 2 (12.5 fps), 224x224, the seed's augmentations, batches of 4, epochs of
+    80 frames at stride 2 (12.5 fps), 224x224, :class:`~dudek_dali.clips.AugmentConfig`'s
+    augmentations (each with probability 0.25: the seed's colour and blur, its README's flip,
+    crop and camera; the camera move is this project's), batches of 4, epochs of
     6000 random clips (``enforce_train_epoch_size``): building an epoch's plan is part of the
     start-up, as it is in training.
     """

@@ -18,6 +18,7 @@ from dudek_dali.cli import (  # noqa: F401
     data_commands,
     demo_commands,
     doctor_commands,
+    dudek_commands,
     frames_commands,
     pipeline_commands,
     prepare_commands,

@@ -12,15 +12,21 @@ import typer
 
 CONTEXT = {"help_option_names": ["--help", "-h"], "max_content_width": 100}
 
-app = typer.Typer(
-    name="dudek",
-    help="SoccerNet Ball Action Spotting: T-DEED trained on video decoded by NVIDIA DALI.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings=CONTEXT,
-)
+
+def create_app(name: str, help: str) -> typer.Typer:
+    """A top-level console script (``dudek``, dude-k's aliases): plain help, no tracebacks shown."""
+    return typer.Typer(
+        name=name,
+        help=help,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings=CONTEXT,
+    )
+
+
+app = create_app("dudek", "SoccerNet Ball Action Spotting: T-DEED trained on video decoded by NVIDIA DALI.")
 
 
 def sub_app(name: str, help: str) -> typer.Typer:

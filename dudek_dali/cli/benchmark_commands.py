@@ -34,7 +34,9 @@ BatchSize = Annotated[int, typer.Option(min=1, help="Clips per batch.")]
 EpochClips = Annotated[
     int, typer.Option(min=1, help="Clips per epoch (the seed's enforce_train_epoch_size).")
 ]
-Augment = Annotated[bool, typer.Option("--augment/--no-augment", help="The seed's training augmentations.")]
+Augment = Annotated[
+    bool, typer.Option("--augment/--no-augment", help="The training augmentations (each at 0.25).")
+]
 Workers = Annotated[
     int | None, typer.Option(min=1, help="DALI threads and DataLoader workers (default: the usable cores).")
 ]

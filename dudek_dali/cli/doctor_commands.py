@@ -39,29 +39,24 @@ def doctor(
         raise typer.Exit(1)
 
 
-_CFR = {True: "yes", False: "NO", None: "?"}
-
-
 def _print(report) -> None:
     from rich.console import Console
-    from rich.table import Table
 
     console = Console()
     for finding in report.environment:
         console.print(finding.line(), markup=False, highlight=False, soft_wrap=True)
     if report.videos:
-        table = Table(title=f"{len(report.videos)} video(s)")
-        columns = ("video", "codec", "size", "fps", "CFR", "container frames", "packets", "keyframe gap",
-                   "labels past end", "decoded by")  # fmt: skip
-        for name in columns:
-            table.add_column(name, overflow="fold")
+        console.print(f"\n{len(report.videos)} video(s):", markup=False, highlight=False)
         for row in report.videos:
-            table.add_row(
-                row.video, row.codec, row.size, f"{row.fps:g}", _CFR[row.constant_rate],
-                str(row.container_frames), str(row.packet_frames or "?"), row.keyframe_gap,
-                str(row.labels_past_end), ", ".join(row.sources) or "nothing",
-            )  # fmt: skip
-        console.print(table)
+            rate = {True: "constant rate", False: "VARIABLE rate", None: "rate unknown"}[row.constant_rate]
+            packets = row.packet_frames if row.packet_frames is not None else "?"
+            sources = ", ".join(row.sources) or "nothing here"
+            line = (
+                f"  {row.video}\n    {row.codec} {row.size} {row.fps:g} fps ({rate}), container "
+                f"{row.container_frames} frames, packets {packets}, keyframe gap {row.keyframe_gap}, "
+                f"{row.labels_past_end} label(s) past the end, decoded by {sources}"
+            )
+            console.print(line, markup=False, highlight=False)
         for finding in report.video_findings:
             console.print(finding.line(), markup=False, highlight=False, soft_wrap=True)
     count = len(report.problems)

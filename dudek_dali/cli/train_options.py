@@ -3,8 +3,9 @@
 The trainer's config documents each option once (help text, commands, per-command defaults);
 this module only adds what is about spelling: both ``--dataset-path`` and the seed's
 ``--dataset_path``, ``--x/--no-x`` switches for booleans except the seed's ``--save_every_epoch
-true``, ``HxW`` sizes, the ``--decode-on-gpu`` / ``--decode-on-cpu`` / ``--frames`` flags for the
-video source, and the seed's wandb option names as hidden aliases.
+true`` and ``--use_wandb true``, ``HxW`` sizes, and the ``--decode-on-gpu`` / ``--decode-on-cpu``
+/ ``--frames`` flags for the video source. ``overrides`` lets the dude-k aliases
+(:mod:`.dudek_commands`) show their own defaults.
 """
 
 from __future__ import annotations
@@ -24,10 +25,7 @@ SOURCE_FLAGS: dict[str, tuple[str, str]] = {
     "--decode-on-cpu": ("dali-cpu", "Decode video with DALI on the CPU (VP8, VP9, MJPEG: not H.264)."),
     "--frames": ("frames", "Read frames extracted by `dudek extract-frames` instead of decoding video."),
 }  # fmt: skip
-SEED_BOOLS = {"save_every_epoch"}  # the seed's `--save_every_epoch true`
-# Hidden second spellings of a field (typer prints every name of an option on one help line, and
-# four names overflow 80 columns); the field's help mentions them.
-HIDDEN_ALIASES = {"experiment_name": ("--wandb-experiment-name", "--wandb_experiment_name")}
+SEED_BOOLS = {"save_every_epoch", "use_wandb"}  # the seed's `--save_every_epoch true`
 
 
 def parse_bool(value: Any) -> bool:
@@ -65,22 +63,21 @@ def flag_parameter(flag: str) -> str:
     return flag.lstrip("-").replace("-", "_")
 
 
-def command_parameters(command: str) -> list[inspect.Parameter]:
-    """The typer parameters of ``command``, one (or one per flag) for each of its config fields."""
+def command_parameters(command: str, overrides: dict[str, Any] | None = None) -> list[inspect.Parameter]:
+    """The typer parameters of ``command``, one (or one per flag) for each of its config fields.
+
+    ``overrides`` replaces the defaults of the fields it names.
+    """
     hints = get_type_hints(TrainConfig)
+    overrides = overrides or {}
     params = []
     for f in dataclasses.fields(TrainConfig):
         meta = f.metadata
         if command not in meta["commands"]:
             continue
-        default = meta["per_command"].get(command, f.default)
+        default = overrides.get(f.name, meta["per_command"].get(command, f.default))
         names = option_names(f.name)
         help_text, metavar = meta["help"], meta["metavar"]
-        if f.name in HIDDEN_ALIASES:
-            alias = _alias_parameter(f.name)
-            flags = HIDDEN_ALIASES[f.name]
-            params.append(_kw(alias, str | None, typer.Option(None, *flags, hidden=True)))
-            help_text = f"{help_text} Also spelled {' / '.join(flags)}."
         if f.name == "video_source":
             for flag, (_, flag_help) in SOURCE_FLAGS.items():
                 params.append(_kw(flag_parameter(flag), bool, typer.Option(False, flag, help=flag_help)))
@@ -107,20 +104,12 @@ def command_parameters(command: str) -> list[inspect.Parameter]:
     return params
 
 
-def _alias_parameter(name: str) -> str:
-    return f"{name}_alias"
-
-
 def config_values(values: dict[str, Any]) -> dict[str, Any]:
-    """Parsed options as :class:`TrainConfig` keyword arguments (source flags and aliases folded in).
+    """Parsed options as :class:`TrainConfig` keyword arguments (source flags folded in).
 
     Raises ``ValueError`` when more than one source flag is given.
     """
     values = dict(values)
-    for name in HIDDEN_ALIASES:
-        alias = values.pop(_alias_parameter(name), None)
-        if alias is not None:
-            values[name] = alias
     chosen = [source for flag, (source, _) in SOURCE_FLAGS.items() if values.pop(flag_parameter(flag), False)]
     if len(chosen) > 1:
         *first, last = SOURCE_FLAGS

@@ -8,9 +8,16 @@
   without talking to the others and a run resumes exactly at an epoch boundary. The windows
   are shuffled every epoch; ``epoch_size`` (the seed's ``enforce_*_epoch_size``) takes that
   many clips, walking through fresh permutations so no window repeats before all were seen.
+* **Near events only** (``event_radius_sec``, pretraining): a video's windows are cut only
+  from the stretches within that many seconds of an annotation, as dude-k's broadcast frame
+  folders hold them. Each merged stretch ``[event - r, event + r]`` starts its own windows at
+  its first grid frame, exactly as :mod:`dudek_dali.frames.segments` cuts a frame folder, so the
+  DALI and frame-folder loaders plan the same clips.
 * **even_choice_proba**: each planned clip is, with that probability, replaced by one drawn as
   "a class uniformly among the classes present (team ignored), then a window containing an
-  event of that class uniformly", which oversamples rare actions.
+  event of that class uniformly", which oversamples rare actions. Such a clip's flip, camera
+  and crop probabilities are multiplied by ``even_choice_augment_factor`` (dude-k doubles
+  them; 1 treats it like any other clip).
 * **Sharding**: rank ``r`` of ``w`` takes plan positions ``r, r + w, ...``; the plan is cut to
   a multiple of ``w`` so every rank runs the same number of steps. Ranks get disjoint plan
   positions (the same window can appear twice only where the plan itself repeats it: an
@@ -46,6 +53,37 @@ def split_windows(num_frames: int, *, clip_frames: int, stride: int, overlap: in
     return np.arange(0, last_start + 1, (clip_frames - overlap) * stride, dtype=np.int64)
 
 
+def merge_windows(events: list[int], radius: int) -> tuple[tuple[int, int], ...]:
+    """``[e - radius, e + radius]`` around each event (clipped at 0), overlapping ones merged."""
+    merged: list[list[int]] = []
+    for event in sorted(events):
+        first, last = max(0, event - radius), event + radius
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return tuple((a, b) for a, b in merged)
+
+
+def event_windows(
+    entry: VideoEntry, *, clip_frames: int, stride: int, overlap: int, radius_sec: float
+) -> np.ndarray:
+    """Start frames of the whole windows within ``radius_sec`` of an event of ``entry``.
+
+    Every merged stretch around the events is a short video of its own that starts at its first
+    grid frame (a multiple of ``stride``), as a broadcast frame folder's segments do.
+    """
+    radius = int(radius_sec * entry.fps)
+    starts = []
+    for first, last in merge_windows(entry.events.frames.tolist(), radius):
+        start = -(-first // stride) * stride
+        end = min(last, entry.num_frames - 1)
+        if end >= start:
+            window = {"clip_frames": clip_frames, "stride": stride, "overlap": overlap}
+            starts.append(start + split_windows(end - start + 1, **window))
+    return np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
+
+
 def check_window(*, clip_frames: int, stride: int, overlap: int) -> None:
     if clip_frames < 1:
         raise ValueError(f"clip_frames must be >= 1, got {clip_frames}")
@@ -57,13 +95,16 @@ def check_window(*, clip_frames: int, stride: int, overlap: int) -> None:
 
 @dataclass(frozen=True)
 class SamplingConfig:
-    """How an epoch's clips are chosen. ``epoch_size=None`` means every window once."""
+    """How an epoch's clips are chosen. ``epoch_size=None`` means every window once;
+    ``event_radius_sec=None`` windows whole videos (see the module docstring for both)."""
 
     clip_frames: int = 80
     stride: int = 2
     overlap: int = 68
     epoch_size: int | None = None
     even_choice_proba: float = 0.0
+    even_choice_augment_factor: float = 1.0
+    event_radius_sec: float | None = None
     shuffle: bool = True
     seed: int = 0
     rank: int = 0
@@ -76,6 +117,14 @@ class SamplingConfig:
             raise ValueError(f"epoch_size must be >= 1 (or None for every window), got {self.epoch_size}")
         if not 0.0 <= self.even_choice_proba <= 1.0:
             raise ValueError(f"even_choice_proba must be in 0..1, got {self.even_choice_proba}")
+        if not self.even_choice_augment_factor >= 0:
+            raise ValueError(
+                f"even_choice_augment_factor must be >= 0, got {self.even_choice_augment_factor}"
+            )
+        if self.event_radius_sec is not None and not self.event_radius_sec > 0:
+            raise ValueError(
+                f"event_radius_sec must be > 0 (or None: whole videos), got {self.event_radius_sec}"
+            )
         if self.world_size < 1 or not 0 <= self.rank < self.world_size:
             got = f"rank={self.rank}, world_size={self.world_size}"
             raise ValueError(f"need 0 <= rank < world_size, got {got}")
@@ -103,14 +152,20 @@ class ClipSampler:
         self.videos = list(videos)
         self.config = config
         window = {"clip_frames": config.clip_frames, "stride": config.stride, "overlap": config.overlap}
-        starts = [split_windows(s.num_frames, **window) for s in self.videos]
+        if config.event_radius_sec is None:
+            starts = [split_windows(s.num_frames, **window) for s in self.videos]
+        else:
+            starts = [event_windows(s, **window, radius_sec=config.event_radius_sec) for s in self.videos]
         self.window_video = np.concatenate(
             [np.full(len(st), i, dtype=np.int64) for i, st in enumerate(starts)] or [np.zeros(0, np.int64)]
         )
         self.window_start = np.concatenate(starts or [np.zeros(0, np.int64)])
         if len(self.window_start) == 0:
             clip = f"{config.clip_frames} frames at stride {config.stride}"
-            raise ValueError(f"no video holds a whole clip of {clip}")
+            near = (
+                "" if config.event_radius_sec is None else f" within {config.event_radius_sec} s of an event"
+            )
+            raise ValueError(f"no video holds a whole clip of {clip}{near}")
         self.class_windows = self._windows_by_class(starts)
         global_size = config.epoch_size or len(self.window_start)
         self.global_size = global_size - global_size % config.world_size
@@ -143,6 +198,10 @@ class ClipSampler:
 
     def global_windows(self, epoch: int) -> np.ndarray:
         """The window index of every position of the epoch's plan (all ranks together)."""
+        return self._global_plan(epoch)[0]
+
+    def _global_plan(self, epoch: int) -> tuple[np.ndarray, np.ndarray]:
+        """(window index, drawn by even choice) of every position of the epoch's plan."""
         rng = np.random.default_rng([self.config.seed, epoch])
         count = self.num_windows
         rounds = -(-self.global_size // count)
@@ -152,19 +211,23 @@ class ClipSampler:
             order = np.tile(np.arange(count), rounds)
         order = order[: self.global_size]
         coins, class_draw, window_draw = rng.random((3, self.global_size))
+        chosen = np.zeros(self.global_size, dtype=bool)
         if self.config.even_choice_proba > 0 and self.class_windows:
             classes = list(self.class_windows.values())
             even = np.flatnonzero(coins < self.config.even_choice_proba)
             for i in even:
                 windows = classes[int(class_draw[i] * len(classes))]
                 order[i] = windows[int(window_draw[i] * len(windows))]
-        return order
+            chosen[even] = True
+        return order, chosen
 
     def plan(self, epoch: int) -> list[PlannedClip]:
         """This rank's clips of ``epoch``, in the order they are to be read."""
         if epoch < 0:
             raise ValueError(f"epoch must be >= 0, got {epoch}")
-        order = self.global_windows(epoch)
+        order, even = self._global_plan(epoch)
+        augment = self.config.augment
+        boosted = augment.boosted(self.config.even_choice_augment_factor)
         clips = []
         for position in range(self.config.rank, self.global_size, self.config.world_size):
             window = int(order[position])
@@ -174,7 +237,7 @@ class ClipSampler:
                     position=position,
                     video=int(self.window_video[window]),
                     start=int(self.window_start[window]),
-                    augment=draw_augment(rng, self.config.augment),
+                    augment=draw_augment(rng, boosted if even[position] else augment),
                 )
             )
         return clips

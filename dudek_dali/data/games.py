@@ -164,6 +164,25 @@ def discover_games(
     return found
 
 
+def load_game(match_dir: Path | str, *, layout: Layout = "bas", resolution: Resolution = 224) -> Game:
+    """One match folder as a :class:`Game`: dude-k's ``SoccerVideo.bas_video_from_path`` (and, with
+    ``layout="broadcast"``, ``action_spotting_video_from_path``: both halves in ``videos``).
+
+    League, season and match are the folder's last three path parts. A missing folder or video,
+    or a malformed label file, is a :class:`~dudek_dali.errors.DatasetError` naming the file.
+    """
+    match_dir = Path(match_dir).absolute()
+    layout, resolution = check_layout(layout), check_resolution(resolution)
+    if not match_dir.is_dir():
+        raise DatasetError(f"{match_dir}: match folder not found")
+    cache = VideoInfoCache()
+    game = _load_game(
+        match_dir.parents[min(2, len(match_dir.parents) - 1)], match_dir, layout, resolution, cache
+    )
+    cache.save()
+    return game
+
+
 def find_games(
     root: Path | str,
     *,

@@ -5,7 +5,8 @@ on the GPU). :func:`extract_frames` writes ``.frames_<video>/<index>.jpg`` folde
 for the layout, :mod:`.selection` for which frames are kept); :func:`create_frame_loader` reads them
 with the shared clip model (:mod:`dudek_dali.clips`: sampling, augmentation, targets, batches; see
 :mod:`.loader`), and
-:class:`FrameGameReader` cuts every window of a game for evaluation and inference.
+:class:`FrameGameReader` cuts every window of a game for evaluation and inference;
+:func:`folder_clips` lists a game's clips frame by frame (dude-k's ``get_clips`` / ``split``).
 
 The loader needs torch, so it is imported on first use: extraction (and its worker processes)
 stays free of torch's import time.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from dudek_dali.frames.clips import ClipFrame, FolderClip, folder_clips
 from dudek_dali.frames.config import ExtractionConfig
 from dudek_dali.frames.extract import (
     ExtractionPlan,
@@ -43,16 +45,19 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ClipFrame",
     "ExtractionConfig",
     "ExtractionPlan",
     "ExtractionProgress",
     "ExtractionReport",
+    "FolderClip",
     "FrameClipLoader",
     "FrameGameReader",
     "FrameManifest",
     "FramePlan",
     "create_frame_loader",
     "extract_frames",
+    "folder_clips",
     "frame_file_name",
     "frames_dir",
     "parse_frame_file_name",

@@ -29,7 +29,7 @@ def augment_clip(frames: torch.Tensor, augment: ClipAugment, *, size: tuple[int,
         clip = _uint8_levels(resized)
     if augment.moves_camera:
         matrices = torch.from_numpy(augment.camera_matrices(len(clip), width=size[1], height=size[0]))
-        clip = _uint8_levels(transforms.warp_affine(clip, matrices))
+        clip = _uint8_levels(transforms.warp_affine(clip, matrices, fill=augment.camera_fill))
     colour = {
         "hue_deg": augment.hue,
         "saturation": augment.saturation,

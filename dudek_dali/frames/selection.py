@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dudek_dali.clips.sampling import merge_windows  # shared with the clip sampler's event windows
 from dudek_dali.data.games import Game, GameVideo
 from dudek_dali.frames.config import ExtractionConfig
 
@@ -84,15 +85,3 @@ def plan_video(game: Game, video: GameVideo, settings: ExtractionConfig) -> Fram
     radius = int(settings.radius_sec * video.fps)
     events = sorted({video.event_frame(a) for a in video.annotations})
     return FramePlan(stride=settings.stride, windows=merge_windows(events, radius))
-
-
-def merge_windows(events: list[int], radius: int) -> tuple[tuple[int, int], ...]:
-    """``[e - radius, e + radius]`` around each event (clipped at 0), overlapping ones merged."""
-    merged: list[list[int]] = []
-    for event in sorted(events):
-        first, last = max(0, event - radius), event + radius
-        if merged and first <= merged[-1][1] + 1:
-            merged[-1][1] = max(merged[-1][1], last)
-        else:
-            merged.append([first, last])
-    return tuple((a, b) for a, b in merged)

@@ -6,7 +6,8 @@ applies the *same* augmentation as the DALI graph, parameter for parameter:
 
 1. :func:`crop_resize`: a relative box resampled to the output size (separable triangle filter,
    widened when shrinking: antialiased linear, like DALI's resize);
-2. :func:`warp_affine`: per-frame output->source pixel maps, bilinear, edge pixels replicated;
+2. :func:`warp_affine`: per-frame output->source pixel maps, bilinear, edge pixels replicated
+   (or black outside the frame: dude-k's camera style);
 3. :func:`color_twist`: DALI's ``color_twist`` (YIQ hue rotation and saturation, then contrast
    around 128 and brightness), clamped to 0..255 as DALI saturates uint8 output;
 4. :func:`gaussian_blur`: a separable ``window`` x ``window`` gaussian, borders reflected
@@ -21,7 +22,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from dudek_dali.clips.pixels import normalize  # noqa: F401  (stage 6, re-exported)
+from dudek_dali.clips.pixels import IMAGENET_MEAN, IMAGENET_STD, normalize  # noqa: F401  (stage 6, re-exported)
 
 # DALI's RGB -> YIQ matrix; it maps back with the exact inverse (not the rounded textbook one).
 _RGB_TO_YIQ = ((0.299, 0.587, 0.114), (0.596, -0.274, -0.321), (0.211, -0.523, 0.311))
@@ -63,8 +64,14 @@ def crop_resize(
     return rows @ frames @ cols.T
 
 
-def warp_affine(frames: torch.Tensor, matrices: torch.Tensor) -> torch.Tensor:
-    """Warp frame ``t`` by ``matrices[t]`` (2x3, output pixel -> source pixel, pixel-edge origin)."""
+def warp_affine(frames: torch.Tensor, matrices: torch.Tensor, *, fill: float | None = None) -> torch.Tensor:
+    """Warp frame ``t`` by ``matrices[t]`` (2x3, output pixel -> source pixel, pixel-edge origin).
+
+    Outside the frame: the edge pixel (``fill`` None, DALI's default), or black (``fill`` 0, DALI's
+    ``fill_value=0``: bilinear taps outside the frame read 0).
+    """
+    if fill not in (None, 0.0):
+        raise ValueError(f"fill must be None (edge pixels) or 0 (black), got {fill}")
     count, _, height, width = frames.shape
     matrices = matrices.to(device=frames.device, dtype=frames.dtype)
     ys, xs = torch.meshgrid(
@@ -77,7 +84,8 @@ def warp_affine(frames: torch.Tensor, matrices: torch.Tensor) -> torch.Tensor:
     # grid_sample with align_corners=False: -1 and 1 are the outer edges of the edge pixels.
     scale = torch.tensor([2.0 / width, 2.0 / height], device=frames.device, dtype=frames.dtype)
     grid = (source * scale - 1.0).reshape(count, height, width, 2)
-    return F.grid_sample(frames, grid, mode="bilinear", padding_mode="border", align_corners=False)
+    padding = "border" if fill is None else "zeros"
+    return F.grid_sample(frames, grid, mode="bilinear", padding_mode=padding, align_corners=False)
 
 
 def color_twist_matrix(hue_deg: float, saturation: float, brightness: float, contrast: float) -> torch.Tensor:

@@ -18,6 +18,9 @@ class TDeedConfig:
     lengths are padded before each ÷2 pooling), so ``clip_frames`` need not be divisible by
     ``2 ** n_layers``. ``num_outputs`` is the team-doubled ``2N + 1`` (25 for BAS, 35 for
     broadcast pretraining). ``pretrained`` asks timm for ImageNet weights from the Hugging Face hub.
+    ``dropout`` is applied before the class head, ``displacement_dropout`` before the displacement
+    head (dude-k drops 0.5 before both; 0 here keeps a model built from this config alone as it
+    was; training sets both from its options).
     """
 
     features_model_name: str = "regnety_008"
@@ -28,6 +31,7 @@ class TDeedConfig:
     sgp_ks: int = 5
     sgp_k: int = 4
     dropout: float = 0.5
+    displacement_dropout: float = 0.0
     pretrained: bool = False
 
     def __post_init__(self) -> None:
@@ -47,8 +51,9 @@ class TDeedConfig:
             raise ValueError(
                 f"num_outputs must be 2N + 1 (background + N left + N right), got {self.num_outputs}"
             )
-        if not 0.0 <= self.dropout < 1.0:
-            raise ValueError(f"dropout must lie in [0, 1), got {self.dropout}")
+        for name in ("dropout", "displacement_dropout"):
+            if not 0.0 <= getattr(self, name) < 1.0:
+                raise ValueError(f"{name} must lie in [0, 1), got {getattr(self, name)}")
         if not isinstance(self.features_model_name, str) or not self.features_model_name:
             raise ValueError(
                 f"features_model_name must be a timm model name, got {self.features_model_name!r}"

@@ -9,8 +9,9 @@ ungated rest stays where it is. GSM adds the moved and the staying parts; GSF (t
 fuses them with per-channel, per-frame weights learned from their spatial means.
 
 Everything is plain torch ops, so it runs on CPU and GPU in fp32, bf16 and fp16 (the seed's
-version used a custom CUDA fp32 kernel). The batch must hold whole clips of ``clip_len`` frames,
-in clip-major order, which is how :class:`~dudek_dali.model.TDeed` flattens its input.
+version pads its shifts with ``torch.cuda.FloatTensor``, so it runs only on CUDA, in fp32). The
+batch must hold whole clips of ``clip_len`` frames, in clip-major order, which is how
+:class:`~dudek_dali.model.TDeed` flattens its input.
 
 Differences from the published GSM/GSF code, as dude-k (the seed) ships it:
 

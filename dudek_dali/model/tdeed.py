@@ -1,4 +1,9 @@
-"""T-DEED as the seed refines it: one team-doubled class head instead of a team head."""
+"""T-DEED as the seed refines it: one team-doubled class head instead of a team head.
+
+Both heads see the temporal features through their own dropout (``TDeedConfig.dropout``,
+``displacement_dropout``), as dude-k's ``FCLayers`` do; dropout has no weights, so the state
+dict is the same whatever the rates.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ class TDeed(nn.Module):
 
     Submodules (their names are the state-dict prefixes): ``backbone`` (timm CNN + temporal
     shift layers), ``pos_encoding`` (learned, ``clip_frames x D``), ``temporal`` (ED-SGP-Mixer),
-    ``class_head`` (after dropout) and ``displacement_head``.
+    ``class_head`` and ``displacement_head`` (each after its dropout).
     """
 
     def __init__(self, config: TDeedConfig) -> None:
@@ -41,6 +46,7 @@ class TDeed(nn.Module):
         self.pos_encoding = nn.Parameter(torch.empty(config.clip_frames, dim))
         self.temporal = _temporal(config, dim)
         self.head_dropout = nn.Dropout(config.dropout)
+        self.displacement_dropout = nn.Dropout(config.displacement_dropout)
         self.class_head = nn.Linear(dim, config.num_outputs)
         self.displacement_head = nn.Linear(dim, 1)
         self.reset_parts(("pos_encoding",))
@@ -57,7 +63,7 @@ class TDeed(nn.Module):
         feats = self.backbone(frames) + self.pos_encoding
         feats = self.temporal(feats)
         logits = self.class_head(self.head_dropout(feats))
-        displacement = self.displacement_head(feats).squeeze(-1)
+        displacement = self.displacement_head(self.displacement_dropout(feats)).squeeze(-1)
         return TDeedOutput(class_logits=logits, displacement=displacement)
 
     def no_weight_decay(self) -> set[str]:

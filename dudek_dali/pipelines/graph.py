@@ -14,12 +14,14 @@ Design choices:
   else runs at the output size (224x224 by default): the seed also augments its 224x224
   frames, and warping 80 small frames is much cheaper than 80 frames of 720p.
 * The camera move is one ``warp_affine`` with a matrix per frame (``fn.per_frame``); outside
-  the frame the edge pixel is repeated, so no black corners appear.
+  the frame the edge pixel is repeated, so no black corners appear, except in dude-k's camera
+  style, which fills black (``fill_value=0``; DALI takes one fill value per graph, and the style
+  is one per run).
 * The flip is the ``mirror`` of ``crop_mirror_normalize``, which also normalises and writes
   the (F, C, H, W) float layout PyTorch wants, in one pass.
 * Each stage runs only on the clips that drew it: the external source feeds a per-clip flag
   and DALI's conditionals (``enable_conditionals``) split the batch on it. With the seed's
-  probabilities (0.25) that skips three quarters of the crop, warp, colour and blur work.
+  probabilities (0.1 for crop and camera, 0.25 for colour and blur) that skips most of that work.
 """
 
 from __future__ import annotations
@@ -166,7 +168,10 @@ def _graph(spec: GraphSpec, reader: dict[str, Any], params: Callable | None):
     else:
         x = fn.resize(frames, **resize)
     if "camera" in p and p["camera"]:
-        x = fn.warp_affine(x, matrix=fn.per_frame(p["camera_matrices"]), inverse_map=True, interp_type=linear)
+        fill = {"fill_value": 0.0} if spec.augment.camera_style == "dudek" else {}  # else: edge pixels
+        x = fn.warp_affine(
+            x, matrix=fn.per_frame(p["camera_matrices"]), inverse_map=True, interp_type=linear, **fill
+        )
     if "colour" in p and p["colour"]:
         x = fn.color_twist(
             x, hue=p["hue"], saturation=p["saturation"], brightness=p["brightness"], contrast=p["contrast"]

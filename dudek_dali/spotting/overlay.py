@@ -1,10 +1,10 @@
 """``dudek spot --overlay``: the video re-encoded as H.264 with every spotted event drawn on it.
 
 Each event is shown for a second either side of its time: its class, the side of the pitch of the
-team that performed it (``<- left`` / ``right ->``), and its confidence, fading with the distance to
-the event, in a box at the bottom on that team's side. Every source frame becomes one output frame (same count,
-same size, the source's average frame rate), so frame ``n`` of the overlay is frame ``n`` of the
-video: the frame numbers of ``events.csv`` point into both.
+team that performed it (``<- left`` / ``right ->``), and its confidence, fading with the distance
+to the event, in a box at the bottom on that team's side. Every source frame becomes one output
+frame (same count, same size, the source's average frame rate), so frame ``n`` of the overlay is
+frame ``n`` of the video: the frame numbers of ``events.csv`` point into both.
 """
 
 from __future__ import annotations
@@ -12,15 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dudek_dali.errors import VideoError
 from dudek_dali.files import write_atomic
-
-if TYPE_CHECKING:
-    from dudek_dali.spotting.spot import SpottedEvent
+from dudek_dali.spotting.spotted import SpottedEvent
 
 SHOW_S = 1.0  # seconds either side of an event
 _BOX = (0, 0, 0)

@@ -20,8 +20,6 @@ anyway and returns the failures.
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -43,6 +41,7 @@ from dudek_dali.sources import SourceChoice, check_video_source
 from dudek_dali.spotting.inference import score_game
 from dudek_dali.spotting.pipeline import PostprocessConfig, postprocess_game
 from dudek_dali.spotting.predictions import Prediction
+from dudek_dali.spotting.spotted import SpottedEvent, events_csv
 from dudek_dali.spotting.submission import RESULTS_FILE, results_document
 from dudek_dali.spotting.submit import inference_config
 
@@ -67,23 +66,6 @@ class SpotConfig:
         if not 0 < self.threshold <= 1:
             raise ValueError(f"threshold must be in (0, 1], got {self.threshold}")
         check_video_source(self.source)
-
-
-@dataclass(frozen=True)
-class SpottedEvent:
-    """One event in the video's own time and frame numbering."""
-
-    time_s: float
-    frame: int
-    label: str
-    team: str
-    confidence: float
-
-    @property
-    def clock(self) -> str:
-        """``mm:ss.mmm`` (minutes keep counting past 59)."""
-        ms = int(round(self.time_s * 1000))
-        return f"{ms // 60000:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
 
 
 @dataclass
@@ -199,15 +181,6 @@ def _event(prediction: Prediction, times: np.ndarray) -> SpottedEvent:
         frame += 1  # the frame shown nearest to the event
     return SpottedEvent(time_s=t, frame=frame, label=prediction.label, team=prediction.team.value,
                         confidence=float(prediction.confidence))  # fmt: skip
-
-
-def events_csv(events: Sequence[SpottedEvent]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["time", "frame", "class", "team", "confidence"])
-    for e in events:
-        writer.writerow([e.clock, e.frame, e.label, e.team, f"{e.confidence:.4f}"])
-    return buffer.getvalue()
 
 
 def write_outputs(

@@ -6,10 +6,18 @@ the fields into the options of ``dudek pretrain``, ``dudek train`` and ``dudek t
 (how each is spelled on the command line is the CLI's business, not the trainer's), so an option
 is documented once.
 
-Defaults are the seed's (``bas-tdeed-train``) click defaults, per command where the seed differed
-(clip length and overlap, learning rate, evaluation metric, output names, random seed); the
-options the seed did not have (stride, input size, precision, EMA, mixup, ...) default to what
-reproduces the seed's behaviour.
+Defaults of the options the seed has are the seed's (dude-k's ``bas-tdeed-train``) click
+defaults, per command where the seed differed (clip length and overlap, learning rate, evaluation
+metric, output names, random seed), with two exceptions: ``train-challenge`` starts from no
+checkpoint (the seed: ``tdeed_pretrained.pt``; its alias ``bas-tdeed-train train-challenge``
+keeps that default) and its ``experiment_name`` is ``tdeed_training_challenge`` (the seed's
+click default is none). The options the seed did not have (stride, input size, EMA, mixup, ...)
+default to what reproduces the seed's behaviour, except where this project deliberately differs:
+gradient clipping at norm 1 (``grad_clip_norm``, the seed: none), the ``random`` camera move
+(``camera_move_style``, the seed's is ``dudek``), bf16 autocast on CUDA (``precision``, the seed:
+fp16 with a gradient scaler), and what :mod:`.schedule` and :mod:`.loop` say about the cosine
+floor, weight decay and accumulated gradients. The README's "Differences from dude-k" table
+lists each difference with the option that restores the seed's behaviour.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from dudek_dali.clips.augment import BLUR_WINDOW
+from dudek_dali.clips.augment import BLUR_WINDOW, CAMERA_STYLES, CameraStyle
 from dudek_dali.devices import check_device_name
 from dudek_dali.model.config import TEMPORAL_SHIFT_MODES, TemporalShiftMode
 from dudek_dali.sources import AUTO, TRAINING_SOURCES, SourceChoice
@@ -102,6 +110,11 @@ class TrainConfig:
     displacement: int = _option(4, "An event labels the clip frames within this many frames of it.")
     flip_proba: float = _option(0.1, "Probability of a horizontal flip (swaps left and right teams).")
     camera_move_proba: float = _option(0.1, "Probability of a smooth simulated camera movement per clip.")
+    camera_move_style: CameraStyle = _option(
+        "random",
+        "random: the view moves between two random poses (rotation, shift, zoom), edges repeated; "
+        "dudek: dude-k's fixed sinusoidal path (1.2 degrees, 15/224 of the side), black borders.",
+    )
     crop_proba: float = _option(0.1, "Probability of a random crop (resized back) per clip.")
     color_jitter_proba: float = _option(
         0.25,
@@ -110,6 +123,17 @@ class TrainConfig:
     )
     even_choice_proba: float = _option(
         0.0, "Probability of drawing a class uniformly, then a clip containing it (oversamples rare classes)."
+    )
+    even_choice_augment_factor: float = _option(
+        2.0,
+        "Such even-choice clips get their flip, camera and crop probabilities multiplied by this, "
+        "at most 1 (dude-k: 2; 1: like every other clip).",
+    )
+    event_radius_sec: float = _option(
+        8.0,
+        "Cut clips only from within this many seconds of an annotation, as dude-k's extracted "
+        "broadcast frames hold them (0: whole halves).",
+        commands=("pretrain",),
     )
     gaussian_blur_kernel_size: int = _option(
         BLUR_WINDOW,
@@ -141,6 +165,9 @@ class TrainConfig:
     tdeed_arch_sgp_ks: int = _option(5, "Kernel size of the SGP layers (odd).")
     tdeed_arch_sgp_k: int = _option(4, "SGP k: ratio of the long to the short branch window.")
     tdeed_arch_dropout: float = _option(0.5, "Dropout before the class head (0 <= p < 1).")
+    tdeed_arch_displacement_dropout: float = _option(
+        0.5, "Dropout before the displacement head (dude-k: 0.5, as before the class head; 0: none)."
+    )
     pretrained: bool = _option(
         True, "Start the backbone from timm's ImageNet weights (downloaded from the hub)."
     )
@@ -154,6 +181,9 @@ class TrainConfig:
     # --- optimisation ---------------------------------------------------------------------------
     nr_epochs: int = _option(40, "Training epochs.")
     warm_up_epochs: int = _option(1, "Epochs of linear learning-rate warm-up before the cosine decay.")
+    warm_up_start_factor: float = _option(
+        0.01, "Learning-rate factor of the first warm-up step, rising linearly to 1 (dude-k: 0.01)."
+    )
     learning_rate: float = _option(
         0.0006, "Peak learning rate of AdamW.", per_command={"train-challenge": 0.0008}
     )
@@ -203,8 +233,19 @@ class TrainConfig:
     )
     experiment_name: str = _option(
         "tdeed_pretraining",
-        "Run name: TensorBoard logs go to runs/<name> (we log to TensorBoard, not wandb).",
+        "Run name: TensorBoard logs go to runs/<name>; also the W&B run's name and, unless "
+        "--wandb_experiment_name says otherwise, its project.",
         per_command={"train": "tdeed_training", "train-challenge": "tdeed_training_challenge"},
+    )
+    use_wandb: bool = _option(
+        False,
+        "Also log the TensorBoard scalars to Weights & Biases (true/false; pip install "
+        "'dudek_dali[wandb]'; WANDB_MODE=offline logs without network).",
+        metavar="BOOLEAN",
+    )
+    wandb_experiment_name: str | None = _option(
+        None,
+        "W&B project to log to (default: --experiment_name, as dude-k); giving it turns --use_wandb on.",
     )
     log_dir: Path | None = _option(
         None, "TensorBoard folder (default: runs/<experiment_name>).", metavar="PATH"
@@ -228,12 +269,19 @@ class TrainConfig:
         for name in ("model_checkpoint_path", "resume", "log_dir"):
             value = getattr(self, name)
             setattr(self, name, None if value is None else Path(value))
+        if self.wandb_experiment_name:
+            self.use_wandb = True  # naming the W&B project asks for W&B
         _check_config(self)
 
     @property
     def run_dir(self) -> Path:
         """The TensorBoard folder of this run."""
         return self.log_dir if self.log_dir is not None else Path("runs") / self.experiment_name
+
+    @property
+    def wandb_project(self) -> str:
+        """The W&B project of the run: dude-k calls ``wandb.init(project=experiment_name)``."""
+        return self.wandb_experiment_name or self.experiment_name
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values only (paths as strings, tuples as lists): stored in checkpoints without pickle."""
@@ -278,6 +326,7 @@ def _check_config(c: TrainConfig) -> None:
     _choice(c, "eval_metric", get_args(EvalMetric))
     _choice(c, "split", get_args(SplitMode))
     _choice(c, "temporal_shift_mode", TEMPORAL_SHIFT_MODES)
+    _choice(c, "camera_move_style", CAMERA_STYLES)
     for name in (
         "clip_frames_count", "stride", "train_batch_size", "val_batch_size", "num_threads",
         "nr_epochs", "acc_grad_iter", "tdeed_arch_sgp_ks", "tdeed_arch_sgp_k",
@@ -301,8 +350,14 @@ def _check_config(c: TrainConfig) -> None:
             f"gaussian_blur_kernel_size must be {BLUR_WINDOW} (the loaders blur with a fixed "
             f"{BLUR_WINDOW}x{BLUR_WINDOW} window) or 0 to turn blur off, got {c.gaussian_blur_kernel_size}"
         )
-    if not 0.0 <= c.tdeed_arch_dropout < 1.0:
-        raise ValueError(f"tdeed_arch_dropout must be in [0, 1), got {c.tdeed_arch_dropout}")
+    for name in ("tdeed_arch_dropout", "tdeed_arch_displacement_dropout"):
+        if not 0.0 <= getattr(c, name) < 1.0:
+            raise ValueError(f"{name} must be in [0, 1), got {getattr(c, name)}")
+    if not 0.0 <= c.warm_up_start_factor <= 1.0:
+        raise ValueError(f"warm_up_start_factor must be in [0, 1], got {c.warm_up_start_factor}")
+    for name in ("even_choice_augment_factor", "event_radius_sec"):
+        if not getattr(c, name) >= 0:
+            raise ValueError(f"{name} must be >= 0, got {getattr(c, name)}")
     if len(c.input_size) != 2 or min(c.input_size) < 32:
         raise ValueError(f"input_size must be HxW with both sides >= 32, got {c.input_size}")
     if c.warm_up_epochs > c.nr_epochs:

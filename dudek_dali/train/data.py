@@ -1,7 +1,8 @@
 """Which games a run trains and validates on, and the loaders that read them.
 
 * ``pretrain`` (broadcast layout): labelled games split at random by ``random_seed``, 40 of every
-  500 for validation as in the seed (at least one).
+  500 for validation as in the seed (at least one); clips, for training and validation, only
+  within ``event_radius_sec`` of an annotation (the seed's 8 s: all its frame folders hold).
 * ``train`` (SN-BAS-2025): the official split (train / valid match folders) by default; with
   ``--split random`` the labelled games are shuffled by ``random_seed`` and cut 4 : 1 : 2 into
   train / valid / held-out test, the proportions of the official split.
@@ -106,12 +107,15 @@ def create_loader(
     Frame folders are augmented in torch, on the training device.
     """
     epoch_size = config.enforce_train_epoch_size if training else config.enforce_val_epoch_size
+    near_events = config.layout == "broadcast" and config.event_radius_sec > 0
     sampling = SamplingConfig(
         clip_frames=config.clip_frames_count,
         stride=config.stride,
         overlap=config.overlap,
         epoch_size=epoch_size,
         even_choice_proba=config.even_choice_proba if training else 0.0,
+        even_choice_augment_factor=config.even_choice_augment_factor,
+        event_radius_sec=config.event_radius_sec if near_events else None,
         shuffle=training or epoch_size is not None,
         seed=config.random_seed,
         rank=rank,
@@ -134,12 +138,13 @@ def training_augment(config: TrainConfig) -> AugmentConfig:
     """The :class:`~dudek_dali.clips.AugmentConfig` of training clips under ``config``.
 
     ``color_jitter_proba`` applies to each of hue, saturation, brightness and contrast; the
-    ranges are the seed's.
+    colour ranges are the seed's (see :class:`~dudek_dali.clips.AugmentConfig`).
     """
     return AugmentConfig(
         flip_proba=config.flip_proba,
         crop_proba=config.crop_proba,
         camera_proba=config.camera_move_proba,
+        camera_style=config.camera_move_style,
         hue_proba=config.color_jitter_proba,
         saturation_proba=config.color_jitter_proba,
         brightness_proba=config.color_jitter_proba,

@@ -3,7 +3,9 @@
 ``step`` below is the number of optimizer steps taken so far (``LambdaLR``'s counter): the
 learning rate used by optimizer step ``s`` (0-based) is ``lr * lr_factor(s)``.
 
-* warm-up, ``s <= warmup_steps``: ``s / warmup_steps`` (0 at the first step, 1 at the end);
+* warm-up, ``s <= warmup_steps``: ``start + (1 - start) * s / warmup_steps``, from
+  ``start = warmup_start_factor`` at the first step to 1 at the end (dude-k's ``LinearLR``
+  starts at 0.01, what training uses; 0 makes the first step a no-op);
 * decay: ``min + (1 - min) * (1 + cos(pi * p)) / 2`` with ``p = (s - warmup) / (total - warmup)``,
   so the factor is ``min_lr_ratio`` exactly at ``s = total_steps``, the count after the last step;
 * past the end the progress is clamped, so the factor stays at the floor. The seed let the
@@ -19,23 +21,43 @@ import torch
 from torch import nn
 
 
-def lr_factor(step: int, *, warmup_steps: int, total_steps: int, min_lr_ratio: float = 0.0) -> float:
+def lr_factor(
+    step: int,
+    *,
+    warmup_steps: int,
+    total_steps: int,
+    min_lr_ratio: float = 0.0,
+    warmup_start_factor: float = 0.0,
+) -> float:
     """Multiplier of the base learning rate after ``step`` optimizer steps."""
     _check(warmup_steps=warmup_steps, total_steps=total_steps, min_lr_ratio=min_lr_ratio)
+    _check_start(warmup_start_factor)
     if step < 0:
         raise ValueError(f"step must be >= 0, got {step}")
     if step < warmup_steps:
-        return step / warmup_steps
+        return warmup_start_factor + (1.0 - warmup_start_factor) * step / warmup_steps
     progress = min(1.0, (step - warmup_steps) / (total_steps - warmup_steps))
     return min_lr_ratio + (1.0 - min_lr_ratio) * 0.5 * (1.0 + math.cos(math.pi * progress))
 
 
 def create_scheduler(
-    optimizer: torch.optim.Optimizer, *, warmup_steps: int, total_steps: int, min_lr_ratio: float = 0.0
+    optimizer: torch.optim.Optimizer,
+    *,
+    warmup_steps: int,
+    total_steps: int,
+    min_lr_ratio: float = 0.0,
+    warmup_start_factor: float = 0.0,
 ) -> torch.optim.lr_scheduler.LambdaLR:
     """The schedule above as a ``LambdaLR``; call ``scheduler.step()`` after each ``optimizer.step()``."""
     _check(warmup_steps=warmup_steps, total_steps=total_steps, min_lr_ratio=min_lr_ratio)
-    factor = partial(lr_factor, warmup_steps=warmup_steps, total_steps=total_steps, min_lr_ratio=min_lr_ratio)
+    _check_start(warmup_start_factor)
+    factor = partial(
+        lr_factor,
+        warmup_steps=warmup_steps,
+        total_steps=total_steps,
+        min_lr_ratio=min_lr_ratio,
+        warmup_start_factor=warmup_start_factor,
+    )
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
@@ -68,3 +90,8 @@ def _check(*, warmup_steps: int, total_steps: int, min_lr_ratio: float) -> None:
         raise ValueError(f"warmup_steps must lie in [0, total_steps={total_steps}), got {warmup_steps}")
     if not 0.0 <= min_lr_ratio <= 1.0:
         raise ValueError(f"min_lr_ratio must lie in [0, 1], got {min_lr_ratio}")
+
+
+def _check_start(warmup_start_factor: float) -> None:
+    if not 0.0 <= warmup_start_factor <= 1.0:
+        raise ValueError(f"warmup_start_factor must lie in [0, 1], got {warmup_start_factor}")

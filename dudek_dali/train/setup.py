@@ -32,12 +32,16 @@ from dudek_dali.train.rng import seed_everything
 from dudek_dali.train.run import TrainingRun, restore_training_state
 from dudek_dali.train.schedule import create_optimizer, create_scheduler
 from dudek_dali.train.tensorboard import RunLogger
+from dudek_dali.train.wandb_logger import open_wandb_run, require_wandb
 
 # Architecture fields that must match for a checkpoint to load in each mode.
 _TRUNK_KEYS = ("features_model_name", "temporal_shift_mode", "n_layers", "sgp_ks", "sgp_k")
 _WHOLE_KEYS = (*_TRUNK_KEYS, "clip_frames", "num_outputs")
 # Options whose change alters a resumed run's trajectory (a warning, not an error).
-_RESUME_IGNORED = {"resume", "progress", "log_dir", "device", "num_threads", "video_source", "nr_epochs"}
+_RESUME_IGNORED = {
+    "resume", "progress", "log_dir", "device", "num_threads", "video_source", "nr_epochs",
+    "use_wandb", "wandb_experiment_name",
+}  # fmt: skip
 
 
 def setup(
@@ -48,6 +52,8 @@ def setup(
     dist = dist or dist_info_from_env()
     device = resolve_device(config.device, local_rank=dist.local_rank if dist.enabled else None)
     video_source = resolve_video_source(config.video_source)
+    if config.use_wandb and dist.is_main:
+        require_wandb()  # before anything heavy: the package is optional
     resume = ckpt.read_checkpoint(config.resume, kind="training") if config.resume else None
     start = ckpt.read_checkpoint(config.model_checkpoint_path) if config.model_checkpoint_path else None
     train_games, val_games = select_games(config)
@@ -79,7 +85,12 @@ def setup(
     total_steps = steps_per_epoch * config.nr_epochs
     # A warm-up as long as the whole run would leave no decay step: keep at least one.
     warmup_steps = min(steps_per_epoch * config.warm_up_epochs, total_steps - 1)
-    scheduler = create_scheduler(optimizer, warmup_steps=warmup_steps, total_steps=total_steps)
+    scheduler = create_scheduler(
+        optimizer,
+        warmup_steps=warmup_steps,
+        total_steps=total_steps,
+        warmup_start_factor=config.warm_up_start_factor,
+    )
     precision = resolve_precision(config, device)
     scaler = torch.amp.GradScaler(device.type) if precision == torch.float16 else None
     ema = ModelEma(net, decay=config.ema_decay) if config.ema else None
@@ -89,7 +100,10 @@ def setup(
             net, device_ids=[device.index] if device.type == "cuda" else None
         )
     seed_everything(config.random_seed + dist.rank)  # per-rank dropout after the shared init
-    logger = RunLogger(config.run_dir if dist.is_main else None)
+    logger = RunLogger(
+        config.run_dir if dist.is_main else None,
+        wandb=open_wandb_run(config) if dist.is_main and config.use_wandb else None,
+    )
     run = TrainingRun(
         config=config, dist=dist, device=device, net=net, model=model, optimizer=optimizer,
         scheduler=scheduler, scaler=scaler, ema=ema, autocast_dtype=precision, label_set=label_set,
@@ -123,6 +137,7 @@ def model_config_for(config: TrainConfig, label_set: LabelSet) -> TDeedConfig:
         sgp_ks=config.tdeed_arch_sgp_ks,
         sgp_k=config.tdeed_arch_sgp_k,
         dropout=config.tdeed_arch_dropout,
+        displacement_dropout=config.tdeed_arch_displacement_dropout,
         pretrained=config.pretrained and config.resume is None,
     )
 

@@ -5,6 +5,8 @@ per epoch ``epoch/*`` (losses, validation loss or team-mAP@1, clips/s, data-wait
 ``ap/<class>`` per class. Images: ``augmented/clip`` shows frames of the first training clip after
 augmentation (un-normalised) with each frame's target written on it, so what the model is asked
 to predict can be checked by eye.
+
+With ``--use_wandb`` the same scalars also go to Weights & Biases (:mod:`.wandb_logger`).
 """
 
 from __future__ import annotations
@@ -21,25 +23,33 @@ from dudek_dali.clips.pixels import to_pixels
 if TYPE_CHECKING:
     from dudek_dali.clips.batch import ClipBatch
     from dudek_dali.data.labels import LabelSet
+    from dudek_dali.train.wandb_logger import WandbRun
 
 
 class RunLogger:
-    """A SummaryWriter for the main process; every method is a no-op elsewhere."""
+    """A SummaryWriter for the main process; every method is a no-op elsewhere.
 
-    def __init__(self, log_dir: Path | None) -> None:
+    ``wandb`` (main process, ``--use_wandb``) receives every scalar the writer gets.
+    """
+
+    def __init__(self, log_dir: Path | None, *, wandb: WandbRun | None = None) -> None:
         self.log_dir = log_dir
         self._writer = None
+        self._wandb = wandb
         if log_dir is not None:
             from torch.utils.tensorboard import SummaryWriter
 
             self._writer = SummaryWriter(log_dir=str(log_dir))
 
     def scalars(self, values: Mapping[str, float], step: int) -> None:
-        if self._writer is None:
-            return
-        for tag, value in values.items():
-            if value is not None and np.isfinite(value):
-                self._writer.add_scalar(tag, float(value), step)
+        finite = {
+            tag: float(value) for tag, value in values.items() if value is not None and np.isfinite(value)
+        }
+        if self._writer is not None:
+            for tag, value in finite.items():
+                self._writer.add_scalar(tag, value, step)
+        if self._wandb is not None and finite:
+            self._wandb.scalars(finite, step)
 
     def text(self, tag: str, text: str, step: int = 0) -> None:
         if self._writer is not None:
@@ -63,6 +73,9 @@ class RunLogger:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+        if self._wandb is not None:
+            self._wandb.finish()
+            self._wandb = None
 
 
 def frame_caption(class_index: int, displacement: float, label_set: LabelSet) -> str:
