@@ -62,16 +62,20 @@ def _report(result) -> None:
         typer.secho(f"error: {result[1]}", fg=typer.colors.RED, err=True)
         return
     console = Console()
-    table = Table(
-        title=f"{result.video.name}: {len(result.events)} event(s)",
-        caption=f"{result.frames} frames at {result.fps:g} fps, decoded by {result.source} "
-        f"({result.decode_seconds:.1f} s), model {result.model_seconds:.1f} s -> {result.out_dir}",
+    found = len(result.events)
+    shown = "" if found <= _SHOWN else f", the {_SHOWN} most confident:"
+    console.print(f"{result.video.name}: {found} event(s){shown}", markup=False, highlight=False)
+    if found:
+        table = Table()
+        for name in ("time", "frame", "class", "team", "confidence"):
+            table.add_column(name, justify="right" if name in ("frame", "confidence") else "left")
+        for event in sorted(result.events, key=lambda e: -e.confidence)[:_SHOWN]:
+            table.add_row(event.clock, str(event.frame), event.label, event.team, f"{event.confidence:.2f}")
+        console.print(table)
+    lines = (
+        f"{result.frames} frames at {result.fps:g} fps, decoded by {result.source} "
+        f"({result.decode_seconds:.1f} s), model {result.model_seconds:.1f} s",
+        f"wrote {', '.join(sorted(result.files))} in {result.out_dir}",
     )
-    for name in ("time", "frame", "class", "team", "confidence"):
-        table.add_column(name, justify="right" if name in ("frame", "confidence") else "left")
-    for event in sorted(result.events, key=lambda e: -e.confidence)[:_SHOWN]:
-        table.add_row(event.clock, str(event.frame), event.label, event.team, f"{event.confidence:.2f}")
-    console.print(table)
-    console.print(
-        f"wrote {', '.join(sorted(result.files))} in {result.out_dir}", markup=False, highlight=False
-    )
+    for line in lines:
+        console.print(line, markup=False, highlight=False)

@@ -51,6 +51,11 @@ def probe_video(path: Path) -> VideoInfo:
             if not container.streams.video:
                 raise VideoError(f"{path}: no video stream in the file")
             stream = container.streams.video[0]
+            if stream.codec_context is None:  # FFmpeg has no decoder for this stream's codec
+                raise VideoError(
+                    f"{path}: its video codec is one no decoder here reads; re-encode it "
+                    "(H.264, HEVC, VP9 or AV1)"
+                )
             rate = stream.average_rate or stream.guessed_rate or stream.base_rate
             fps = float(rate) if rate else 0.0
             if stream.duration is not None and stream.time_base is not None:
