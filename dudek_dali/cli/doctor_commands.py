@@ -51,12 +51,15 @@ def _print(report) -> None:
             rate = {True: "constant rate", False: "VARIABLE rate", None: "rate unknown"}[row.constant_rate]
             packets = row.packet_frames if row.packet_frames is not None else "?"
             sources = ", ".join(row.sources) or "nothing here"
-            line = (
-                f"  {row.video}\n    {row.codec} {row.size} {row.fps:g} fps ({rate}), container "
-                f"{row.container_frames} frames, packets {packets}, keyframe gap {row.keyframe_gap}, "
-                f"{row.labels_past_end} label(s) past the end, decoded by {sources}"
+            lines = (
+                f"  {row.video}",
+                f"    {row.codec} {row.size} {row.fps:g} fps ({rate}), decoded by {sources}",
+                f"    frames: container {row.container_frames}, packets {packets}; "
+                f"keyframe gap {row.keyframe_gap}",
+                f"    {row.labels_past_end} label(s) past the end",
             )
-            console.print(line, markup=False, highlight=False)
+            for line in lines:
+                console.print(line, markup=False, highlight=False, soft_wrap=True)
         for finding in report.video_findings:
             console.print(finding.line(), markup=False, highlight=False, soft_wrap=True)
     count = len(report.problems)
