@@ -46,11 +46,13 @@ def test_loss_falls_and_lr_warms_up_then_decays_to_zero(synth_bas: Path, tmp_pat
     assert len(steps) == 12
     epoch_losses = [(steps[i][0] + steps[i + 1][0]) / 2 for i in range(0, 12, 2)]
     assert epoch_losses[-1] < 0.6 * epoch_losses[0], epoch_losses
-    # Warm-up over the first epoch (2 steps): 0, then half the peak; the peak right after it,
-    # then a cosine that only decreases, down to 0 after the last step.
+    # Warm-up over the first epoch (2 steps), linear from the start factor (dude-k's 0.01 by
+    # default) of the peak to the peak, then a cosine that only decreases, down to 0 after the last step.
+    start = config.warm_up_start_factor
+    assert start == 0.01
     lrs = [lr for _, lr in steps]
-    assert lrs[0] == 0.0
-    assert lrs[1] == pytest.approx(0.5e-3)
+    assert lrs[0] == pytest.approx(start * 1e-3)
+    assert lrs[1] == pytest.approx((start + (1 - start) / 2) * 1e-3)
     assert lrs[2] == pytest.approx(1e-3)
     assert all(b < a for a, b in zip(lrs[2:], lrs[3:], strict=False)), lrs
     saved = ckpt.read_checkpoint(tmp_path / "model.last.pt", kind="training")
