@@ -135,7 +135,7 @@ def create_game_reader(
     if source == "pyav":
         from dudek_dali.pyav import PyAVGameReader
 
-        return PyAVGameReader(game, config, **common)
+        return PyAVGameReader(game, config, device=device or "cpu", **common)
     if source == "frames":
         from dudek_dali.frames import FrameGameReader
 

@@ -25,7 +25,7 @@ import typer
 from dudek_dali.cli._app import UserError, create_app
 from dudek_dali.cli.data_commands import LayoutOption, ResolutionOption
 from dudek_dali.cli.options import DEVICE_HELP
-from dudek_dali.cli.train_options import command_parameters, config_values, parse_bool
+from dudek_dali.cli.train_options import command_parameters, config_values, seed_bool_option
 from dudek_dali.errors import DudekError
 from dudek_dali.train.dudek_compat import TRAIN_DEFAULTS
 
@@ -41,11 +41,6 @@ tdeed_train_app = create_app(
 )
 
 
-def _bool_option(*names: str, help: str) -> Any:
-    """dude-k's click ``type=bool`` options: ``--save_all=true``."""
-    return typer.Option("false", *names, parser=parse_bool, metavar="BOOLEAN", help=help)
-
-
 GRAYSCALE_HELP = "Refused when true: no training reads grayscale frames (false is accepted)."
 
 
@@ -59,22 +54,22 @@ def _extract(
     frame_target_height: int,
     grayscale: bool,
     save_all: bool,
-    radius_sec: float,
     quality: int,
     workers: int,
     progress: bool,
+    radius_sec: float = 8.0,  # read for the broadcast layout only
 ) -> None:
     from dudek_dali.cli.frames_commands import extract_frames_command
     from dudek_dali.train.dudek_compat import refuse_grayscale
 
-    refuse_grayscale(bool(grayscale))
+    refuse_grayscale(grayscale)
     extract_frames_command(
         dataset=dataset_path,
         layout=layout,
         resolution=resolution,
         stride=stride,
         size=f"{frame_target_height}x{frame_target_width}",
-        save_all=bool(save_all),
+        save_all=save_all,
         radius_sec=radius_sec,
         quality=quality,
         workers=workers,
@@ -99,9 +94,9 @@ def extract_bas_frames(
     stride: int = _STRIDE,
     frame_target_width: int = _WIDTH,
     frame_target_height: int = _HEIGHT,
-    grayscale: str = _bool_option("--grayscale", help=GRAYSCALE_HELP),
-    save_all: str = _bool_option(
-        "--save-all", "--save_all", help="Also extract unlabelled (challenge) games (true/false)."
+    grayscale: str = seed_bool_option(False, "--grayscale", help=GRAYSCALE_HELP),
+    save_all: str = seed_bool_option(
+        False, "--save-all", "--save_all", help="Also extract unlabelled (challenge) games (true/false)."
     ),
     quality: int = _QUALITY,
     workers: int = _WORKERS,
@@ -111,7 +106,7 @@ def extract_bas_frames(
     _extract(
         LayoutOption.bas, dataset_path=dataset_path, resolution=resolution, stride=stride,
         frame_target_width=frame_target_width, frame_target_height=frame_target_height,
-        grayscale=grayscale, save_all=save_all, radius_sec=8.0, quality=quality, workers=workers,
+        grayscale=grayscale, save_all=save_all, quality=quality, workers=workers,
         progress=progress,
     )  # fmt: skip
 
@@ -123,7 +118,7 @@ def extract_action_spotting_frames(
     stride: int = _STRIDE,
     frame_target_width: int = _WIDTH,
     frame_target_height: int = _HEIGHT,
-    grayscale: str = _bool_option("--grayscale", help=GRAYSCALE_HELP),
+    grayscale: str = seed_bool_option(False, "--grayscale", help=GRAYSCALE_HELP),
     radius_sec: float = typer.Option(
         8.0, "--radius-sec", "--radius_sec", min=0.0, help="Keep frames within this many s of an annotation."
     ),
@@ -221,7 +216,7 @@ def create_solution(
     tdeed_arch_n_layers: int | None = _hidden("--tdeed-arch-n-layers", "--tdeed_arch_n_layers"),
     tdeed_arch_sgp_ks: int | None = _hidden("--tdeed-arch-sgp-ks", "--tdeed_arch_sgp_ks"),
     tdeed_arch_sgp_k: int | None = _hidden("--tdeed-arch-sgp-k", "--tdeed_arch_sgp_k"),
-    grayscale: str = _bool_option("--grayscale", help=GRAYSCALE_HELP),
+    grayscale: str = seed_bool_option(False, "--grayscale", help=GRAYSCALE_HELP),
     flip_tta: bool = typer.Option(False, "--flip-tta", help="Also score mirrored windows (dude-k: no)."),
     device: str = typer.Option("auto", help=DEVICE_HELP),
     decode_on_gpu: bool | None = typer.Option(
@@ -252,7 +247,7 @@ def create_solution(
             overlap=overlap,
             displacement=displacement,
             batch_size=val_batch_size,
-            grayscale=bool(grayscale),
+            grayscale=grayscale,
             flip_tta=flip_tta,
         )
     except ValueError as err:

@@ -46,7 +46,7 @@ def spot(
         config = SpotConfig(threshold=threshold, overlay=overlay, source=source_choice(decode_on_gpu))
     except ValueError as err:
         raise UserError(str(err)) from None
-    done, failed = spot_videos(
+    _, failed = spot_videos(
         videos, model_checkpoint_path, out=out, config=config, device=device, on_result=_report
     )
     if failed:

@@ -40,6 +40,11 @@ def parse_bool(value: Any) -> bool:
     raise typer.BadParameter(f"expected true or false, got {value!r}")
 
 
+def seed_bool_option(default: bool, *names: str, help: str, metavar: str | None = "BOOLEAN") -> Any:
+    """A seed-style boolean option taking a value (``--save_all=true``), parsed by :func:`parse_bool`."""
+    return typer.Option(str(default).lower(), *names, help=help, parser=parse_bool, metavar=metavar)
+
+
 def parse_size_option(value: Any) -> tuple[int, int]:
     """``224`` (square) or ``HxW`` such as ``224x398``, as a typer parser."""
     try:
@@ -87,10 +92,9 @@ def command_parameters(command: str, overrides: dict[str, Any] | None = None) ->
                 _kw(f.name, bool, typer.Option(default, f"--{dashed}/--no-{dashed}", help=help_text))
             )
         elif f.name in SEED_BOOLS:
-            option = typer.Option(
-                str(default).lower(), *names, help=help_text, parser=parse_bool, metavar=metavar
+            params.append(
+                _kw(f.name, str, seed_bool_option(default, *names, help=help_text, metavar=metavar))
             )
-            params.append(_kw(f.name, str, option))
         elif f.name == "input_size":
             option = typer.Option(
                 format_size(default), *names, help=help_text, parser=parse_size_option, metavar=metavar

@@ -145,6 +145,11 @@ class AugmentConfig:
         return replace(self, **{name: min(1.0, getattr(self, name) * factor) for name in EVEN_CHOICE_BOOSTED})
 
 
+def camera_fill(style: CameraStyle) -> float | None:
+    """What a camera move of ``style`` shows outside the frame: None (edge pixels) or 0 (black, dude-k)."""
+    return 0.0 if style == "dudek" else None
+
+
 @dataclass(frozen=True)
 class ClipAugment:
     """What to do to one clip. The default instance is the identity."""
@@ -168,8 +173,7 @@ class ClipAugment:
 
     @property
     def camera_fill(self) -> float | None:
-        """What the camera move shows outside the frame: None (the edge pixel) or 0 (black, dude-k's)."""
-        return 0.0 if self.camera_style == "dudek" else None
+        return camera_fill(self.camera_style)
 
     def camera_poses(self, num_frames: int) -> np.ndarray:
         """(T, 4) poses (rotation_deg, shift_x, shift_y, zoom): linear from start to end, or

@@ -65,6 +65,17 @@ def merge_windows(events: list[int], radius: int) -> tuple[tuple[int, int], ...]
     return tuple((a, b) for a, b in merged)
 
 
+def radius_frames(radius_sec: float, fps: float) -> int:
+    """``radius_sec`` seconds as whole frames of a ``fps`` video (rounded down)."""
+    return int(radius_sec * fps)
+
+
+def grid_span(first: int, last: int, *, stride: int, last_frame: int) -> tuple[int, int]:
+    """The stride grid's first frame in window ``first..last`` and the window's end, cut at
+    ``last_frame``; the span is empty when ``end < start``."""
+    return -(-first // stride) * stride, min(last, last_frame)
+
+
 def event_windows(
     entry: VideoEntry, *, clip_frames: int, stride: int, overlap: int, radius_sec: float
 ) -> np.ndarray:
@@ -73,11 +84,10 @@ def event_windows(
     Every merged stretch around the events is a short video of its own that starts at its first
     grid frame (a multiple of ``stride``), as a broadcast frame folder's segments do.
     """
-    radius = int(radius_sec * entry.fps)
+    radius = radius_frames(radius_sec, entry.fps)
     starts = []
     for first, last in merge_windows(entry.events.frames.tolist(), radius):
-        start = -(-first // stride) * stride
-        end = min(last, entry.num_frames - 1)
+        start, end = grid_span(first, last, stride=stride, last_frame=entry.num_frames - 1)
         if end >= start:
             window = {"clip_frames": clip_frames, "stride": stride, "overlap": overlap}
             starts.append(start + split_windows(end - start + 1, **window))

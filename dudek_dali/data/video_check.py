@@ -59,7 +59,8 @@ def check_video(
 ) -> CheckedVideo:
     """Check one video (see the module docstring); raise :class:`VideoError` naming it."""
     path = video.path if isinstance(video, GameVideo) else Path(video)
-    info = probe_video(path)  # raises VideoError for missing, empty and unreadable files
+    # Raises VideoError for missing, empty and unreadable files (the cache probes what it lacks).
+    info = cache.get(path) if cache is not None else probe_video(path)
     if decoder.codecs is not None and info.codec not in decoder.codecs:
         readable = ", ".join(sorted(decoder.codecs))
         raise VideoError(

@@ -16,9 +16,11 @@ and only at a constant rate does ``int(ms / 1000 * fps)`` name the frame the eve
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -45,7 +47,24 @@ class VideoScan:
         return asdict(self)
 
 
-def scan_video(path: Path | str) -> VideoScan:
+class Packets(NamedTuple):
+    """Every video packet of a file, in decode order (the demuxer's flush packet left out)."""
+
+    pts: np.ndarray  # int64: presentation time in ``time_base`` ticks, else decode time; -1 when neither
+    timed: np.ndarray  # bool: the packet has a presentation or decode time
+    keyframes: np.ndarray  # bool
+    time_base: Fraction
+
+
+def video_packets(container, stream) -> Iterator:
+    """The packets of ``stream`` demuxed from an open ``container``, without the flush packet."""
+    for packet in container.demux(stream):
+        if packet.size == 0 and packet.pts is None:
+            continue  # the demuxer's flush packet
+        yield packet
+
+
+def read_packets(path: Path | str) -> Packets:
     """Demux every video packet of ``path`` (no decoding); :class:`VideoError` naming it on failure."""
     import av
 
@@ -57,21 +76,31 @@ def scan_video(path: Path | str) -> VideoScan:
             stream = container.streams.video[0]
             base = Fraction(stream.time_base)
             pts, keys = [], []
-            for packet in container.demux(stream):
-                if packet.size == 0 and packet.pts is None:
-                    continue  # the demuxer's flush packet
+            for packet in video_packets(container, stream):
                 pts.append(packet.pts if packet.pts is not None else packet.dts)
                 keys.append(bool(packet.is_keyframe))
     except VideoError:
         raise
     except Exception as err:  # FFmpeg raises many error types for damaged data
         raise VideoError(f"{path}: cannot read the video's packets ({type(err).__name__}: {err})") from None
-    if not pts or all(p is None for p in pts):
+    return Packets(
+        pts=np.array([p if p is not None else -1 for p in pts], dtype=np.int64),
+        timed=np.array([p is not None for p in pts], dtype=bool),
+        keyframes=np.array(keys, dtype=bool),
+        time_base=base,
+    )
+
+
+def scan_video(path: Path | str) -> VideoScan:
+    """Demux every video packet of ``path`` (no decoding); :class:`VideoError` naming it on failure."""
+    path = Path(path)
+    packets = read_packets(path)
+    if not packets.timed.any():
         raise VideoError(f"{path}: no video packets found")
-    return _summarise(np.array([p if p is not None else -1 for p in pts], dtype=np.int64), keys, base)
+    return _summarise(packets.pts, packets.keyframes, packets.time_base)
 
 
-def _summarise(pts: np.ndarray, keys: list[bool], base: Fraction) -> VideoScan:
+def _summarise(pts: np.ndarray, keys: np.ndarray, base: Fraction) -> VideoScan:
     order = np.sort(pts[pts >= 0])
     steps = np.diff(order)
     median = float(np.median(steps)) if len(steps) else 0.0

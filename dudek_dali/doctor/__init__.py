@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from dudek_dali.data.games import Layout, Resolution, discover_games
-from dudek_dali.doctor.environment import environment, environment_findings, usable_sources
+from dudek_dali.data.video_info import VideoInfoCache
+from dudek_dali.doctor.environment import (
+    environment,
+    environment_findings,
+    facts_gpu_problems,
+    usable_sources,
+)
 from dudek_dali.doctor.findings import Finding, problem
 from dudek_dali.doctor.videos import VideoRow, check_games
 
@@ -43,13 +49,16 @@ def diagnose(
 ) -> DoctorReport:
     """Check the environment, and every video of ``dataset`` when given."""
     facts = environment()
-    report = DoctorReport(facts=facts, environment=environment_findings(facts))
+    gpu_problems = facts_gpu_problems(facts)  # once: it walks the installed packages, loads libcuda
+    report = DoctorReport(facts=facts, environment=environment_findings(facts, gpu_problems))
     if dataset is not None:
-        found = discover_games(dataset, layout=layout, resolution=resolution)
+        cache = VideoInfoCache()  # one load of the cache for discovery and the packet scans
+        found = discover_games(dataset, layout=layout, resolution=resolution, cache=cache)
         report.video_findings += [
             problem(str(dataset), p, "fix or remove that match folder") for p in found.problems
         ]
-        report.videos, findings = check_games(found.games, usable_sources(facts), root=Path(dataset))
+        sources = usable_sources(facts, gpu_problems)
+        report.videos, findings = check_games(found.games, sources, root=Path(dataset), cache=cache)
         report.video_findings += findings
     return report
 

@@ -9,6 +9,7 @@ from typing import Any
 from dudek_dali.doctor.findings import Finding, note, ok, problem
 from dudek_dali.pipelines.environment import (
     NVDEC_LIBRARY,
+    GpuProblem,
     dali_builds,
     driver_cuda_version,
     gpu_problems,
@@ -55,34 +56,44 @@ def environment() -> dict[str, Any]:
     }
 
 
-def usable_sources(facts: dict[str, Any]) -> dict[str, list[str]]:
-    """The codecs each video source decodes on this machine ({} entry missing: source unusable)."""
+def facts_gpu_problems(facts: dict[str, Any]) -> list[GpuProblem]:
+    """Why a GPU pipeline cannot start here (:func:`~dudek_dali.pipelines.environment.gpu_problems`,
+    asked once per report: it walks the installed packages and loads ``libcuda``)."""
+    return gpu_problems(torch_sees_gpu=facts["torch_sees_gpu"])
+
+
+def usable_sources(facts: dict[str, Any], problems: list[GpuProblem] | None = None) -> dict[str, list[str]]:
+    """The codecs each video source decodes on this machine ({} entry missing: source unusable).
+
+    ``problems``: :func:`facts_gpu_problems` of ``facts``, when already known."""
     sources: dict[str, list[str]] = {}
     if facts["dali"]:
         sources["dali-cpu"] = sorted(CPU_CODECS)
-        if not gpu_problems(torch_sees_gpu=facts["torch_sees_gpu"]):
+        if not (facts_gpu_problems(facts) if problems is None else problems):
             sources["dali-gpu"] = sorted(GPU_CODECS)
     if facts["pyav"]:
         sources["pyav"] = list(facts["pyav_decoders"])
     return sources
 
 
-def environment_findings(facts: dict[str, Any]) -> list[Finding]:
+def environment_findings(facts: dict[str, Any], problems: list[GpuProblem] | None = None) -> list[Finding]:
     """One finding per component, then every problem with its fix.
 
     Without an NVIDIA driver the GPU-only problems are not problems (a CPU-only machine is a
     supported setup: the CPU sources decode); problems of the installation itself always are.
+    ``problems``: :func:`facts_gpu_problems` of ``facts``, when already known.
     """
+    problems = facts_gpu_problems(facts) if problems is None else problems
     findings = [_torch(facts), _driver(facts), *_dali(facts), _nvdec(facts)]
-    for found in gpu_problems(torch_sees_gpu=facts["torch_sees_gpu"]):
+    for found in problems:
         if found.kind == "install" or facts["driver_cuda"] is not None:
             findings.append(problem(found.subject, found.cause, found.fix))
-    sources = usable_sources(facts)
+    sources = usable_sources(facts, problems)
     for source in ("dali-gpu", "dali-cpu", "pyav"):
         if source in sources:
             findings.append(ok(source, "decodes " + ", ".join(sources[source])))
         else:
-            findings.append(note(source, "not available here", _unavailable_hint(source, facts)))
+            findings.append(note(source, "not available here", _unavailable_hint(source, facts, problems)))
     return findings
 
 
@@ -125,10 +136,9 @@ def _nvdec(facts: dict[str, Any]) -> Finding:
     )
 
 
-def _unavailable_hint(source: str, facts: dict[str, Any]) -> str:
+def _unavailable_hint(source: str, facts: dict[str, Any], problems: list[GpuProblem]) -> str:
     if source == "pyav":
         return "pip install av"
     if not facts["dali"]:
         return "install DALI (bash scripts/setup)"
-    reasons = gpu_problems(torch_sees_gpu=facts["torch_sees_gpu"])
-    return reasons[0].line() if reasons else "no CUDA GPU visible"
+    return problems[0].line() if problems else "no CUDA GPU visible"

@@ -42,10 +42,16 @@ class VideoRow:
 
 
 def check_games(
-    games: Sequence[Game], sources: dict[str, list[str]], *, root: Path, workers: int = 8
+    games: Sequence[Game],
+    sources: dict[str, list[str]],
+    *,
+    root: Path,
+    workers: int = 8,
+    cache: VideoInfoCache | None = None,
 ) -> tuple[list[VideoRow], list[Finding]]:
-    """Rows and findings for every video of ``games`` (``sources``: codecs each source decodes here)."""
-    cache = VideoInfoCache()
+    """Rows and findings for every video of ``games`` (``sources``: codecs each source decodes here;
+    ``cache``: the one :func:`~dudek_dali.data.games.discover_games` filled, else the default)."""
+    cache = VideoInfoCache() if cache is None else cache
     jobs = [(game, video) for game in games for video in game.videos]
 
     def run(job: tuple[Game, GameVideo]) -> tuple[VideoRow, list[Finding]]:

@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dudek_dali.data.games import Game
+from dudek_dali.data.video_info import VideoInfoCache
 from dudek_dali.errors import DatasetError, DudekError
 from dudek_dali.frames.config import ExtractionConfig
 from dudek_dali.frames.extract_video import VideoJob, extract_video
-from dudek_dali.frames.folders import adoption_manifest, is_dudek_folder
-from dudek_dali.frames.layout import frames_dir, parse_frame_file_name
+from dudek_dali.frames.folders import adoption_manifest, frame_entries, is_dudek_folder
+from dudek_dali.frames.layout import MANIFEST_NAME, frames_dir
 from dudek_dali.frames.manifest import FrameManifest, read_manifest, write_manifest
 from dudek_dali.frames.selection import plan_video
 
@@ -83,25 +84,43 @@ class ExtractionReport:
 def plan_extraction(games: Sequence[Game], config: ExtractionConfig) -> ExtractionPlan:
     """Sort every video of ``games`` into work to do, work already done and games to skip."""
     plan = ExtractionPlan()
-    for game in games:
-        for video in game.videos:
-            frame_plan = plan_video(game, video, config)
-            if frame_plan is None:
-                plan.unlabelled.append(game)
-                break
-            folder = frames_dir(video.path)
-            manifest = read_manifest(folder)
-            if manifest is not None and is_complete(manifest, video.path, frame_plan, config):
-                plan.finished.append(video.path)
-            elif folder.is_dir() and is_dudek_folder(folder):
-                try:
-                    plan.adopted.append((video.path, adoption_manifest(video, frame_plan, size=config.size)))
-                except DatasetError as err:
-                    plan.refused.append((video.path, str(err)))
-            else:
-                expected = frame_plan.expected_count(video.num_frames)
-                plan.jobs.append(VideoJob(video=video.path, plan=frame_plan, expected_frames=expected))
+    cache: VideoInfoCache | None = None  # made at the first dude-k folder, saved once at the end
+    try:
+        for game in games:
+            for video in game.videos:
+                frame_plan = plan_video(game, video, config)
+                if frame_plan is None:
+                    plan.unlabelled.append(game)
+                    break
+                folder = frames_dir(video.path)
+                manifest = read_manifest(folder)
+                if manifest is not None and is_complete(manifest, video.path, frame_plan, config):
+                    plan.finished.append(video.path)
+                elif (entries := _dudek_entries(folder)) is not None:
+                    if cache is None:
+                        cache = VideoInfoCache()
+                    try:
+                        adopted = adoption_manifest(
+                            video, frame_plan, size=config.size, entries=entries, cache=cache
+                        )
+                        plan.adopted.append((video.path, adopted))
+                    except DatasetError as err:
+                        plan.refused.append((video.path, str(err)))
+                else:
+                    expected = frame_plan.expected_count(video.num_frames)
+                    plan.jobs.append(VideoJob(video=video.path, plan=frame_plan, expected_frames=expected))
+    finally:
+        if cache is not None:
+            cache.save()
     return plan
+
+
+def _dudek_entries(folder: Path) -> list[os.DirEntry] | None:
+    """The frames of a dude-k folder, listed once for the check and the adoption; None otherwise."""
+    if not folder.is_dir() or (folder / MANIFEST_NAME).exists():
+        return None
+    entries = frame_entries(folder)
+    return entries if is_dudek_folder(folder, entries=entries) else None
 
 
 def is_complete(manifest: FrameManifest, video: Path, plan, config: ExtractionConfig) -> bool:
@@ -110,9 +129,7 @@ def is_complete(manifest: FrameManifest, video: Path, plan, config: ExtractionCo
         video_bytes=video.stat().st_size, plan=plan, size=config.size, quality=config.quality
     ):
         return False
-    with os.scandir(frames_dir(video)) as entries:
-        count = sum(1 for e in entries if parse_frame_file_name(e.name) is not None)
-    return count == manifest.num_frames
+    return len(frame_entries(frames_dir(video))) == manifest.num_frames
 
 
 def extract_frames(

@@ -78,12 +78,14 @@ def open_frame_folder(video: Path, *, stride: int, game: Game | None = None) -> 
     if not folder.is_dir():
         raise DatasetError(f"{folder}: no frame folder for {video.name}; {_hint(video, stride)}")
     manifest = read_manifest(folder)
-    present = _count_frames(folder)
-    if game is not None and _needs_adoption(folder, manifest, stride=stride, present=present):
-        manifest = adopt_folder(_game_video(game, video), dudek_plan_for(game, video, stride))
-        present = _count_frames(folder)
+    entries = frame_entries(folder)
+    present = len(entries)
+    if game is not None and _needs_adoption(folder, manifest, stride=stride, entries=entries):
+        game_video = _game_video(game, video)
+        manifest = adopt_folder(game_video, dudek_plan(game, game_video, stride), entries=entries)
     if manifest is None:
-        what = "dude-k frames, not adopted yet" if is_dudek_folder(folder) else "no valid manifest.json"
+        dudek = is_dudek_folder(folder, entries=entries)
+        what = "dude-k frames, not adopted yet" if dudek else "no valid manifest.json"
         raise DatasetError(f"{folder}: frame folder is unfinished ({what}); {_hint(video, stride)}")
     if stride % manifest.stride:
         raise DatasetError(
@@ -98,61 +100,74 @@ def open_frame_folder(video: Path, *, stride: int, game: Game | None = None) -> 
     return FrameFolder(path=folder, manifest=manifest)
 
 
-def _needs_adoption(folder: Path, manifest: FrameManifest | None, *, stride: int, present: int) -> bool:
-    usable = manifest is not None and not stride % manifest.stride and present == manifest.num_frames
-    return not usable and is_dudek_folder(folder)
+def _needs_adoption(
+    folder: Path, manifest: FrameManifest | None, *, stride: int, entries: list[os.DirEntry]
+) -> bool:
+    usable = manifest is not None and not stride % manifest.stride and len(entries) == manifest.num_frames
+    return not usable and is_dudek_folder(folder, entries=entries)
 
 
-def is_dudek_folder(folder: Path) -> bool:
-    """A frame folder dude-k wrote: JPEGs with unpadded names and no ``manifest.json`` of its own."""
+def is_dudek_folder(folder: Path, *, entries: list[os.DirEntry] | None = None) -> bool:
+    """A frame folder dude-k wrote: JPEGs with unpadded names and no ``manifest.json`` of its own.
+
+    ``entries``: the folder's :func:`frame_entries` when already listed.
+    """
     if (folder / MANIFEST_NAME).exists():
         return False
-    names = _frame_names(folder)
+    names = [e.name for e in (frame_entries(folder) if entries is None else entries)]
     return bool(names) and all(is_unpadded_frame_name(name) for name in names)
 
 
-def dudek_plan(game: Game, video: GameVideo, stride: int) -> FramePlan | None:
-    """The grid frames dude-k's extraction keeps of ``video`` (None: it keeps none).
+def dudek_plan(game: Game, video: GameVideo, stride: int) -> FramePlan:
+    """The grid frames dude-k's extraction keeps of ``video``.
 
     Every grid frame of a SN-BAS-2025 game; for a broadcast, those within dude-k's default 8 s
     of an annotation (``dudek extract-frames --radius-sec`` adopts folders made with another).
+    :class:`DatasetError` for an unlabelled broadcast, of which dude-k keeps none.
     """
     if game.layout == "bas":
         return FramePlan(stride=stride)
-    return plan_video(game, video, ExtractionConfig(stride=stride, radius_sec=DUDEK_RADIUS_SEC))
-
-
-def dudek_plan_for(game: Game, video: Path, stride: int) -> FramePlan:
-    plan = dudek_plan(game, _game_video(game, video), stride)
+    plan = plan_video(game, video, ExtractionConfig(stride=stride, radius_sec=DUDEK_RADIUS_SEC))
     if plan is None:
         raise DatasetError(
-            f"{frames_dir(video)}: dude-k frames of an unlabelled broadcast, which dude-k never "
-            f"extracts; move the folder away and {_hint(video, stride)}"
+            f"{frames_dir(video.path)}: dude-k frames of an unlabelled broadcast, which dude-k never "
+            f"extracts; move the folder away and {_hint(video.path, stride)}"
         )
     return plan
 
 
-def adopt_folder(video: GameVideo, plan: FramePlan) -> FrameManifest:
+def adopt_folder(
+    video: GameVideo, plan: FramePlan, *, entries: list[os.DirEntry] | None = None
+) -> FrameManifest:
     """Adopt dude-k's frame folder of ``video`` for ``plan``: check it, write its manifest beside it."""
-    manifest = adoption_manifest(video, plan)
+    cache = VideoInfoCache()
+    try:
+        manifest = adoption_manifest(video, plan, entries=entries, cache=cache)
+    finally:
+        cache.save()  # the scan is kept even when the folder is refused
     write_manifest(frames_dir(video.path), manifest)
     return manifest
 
 
 def adoption_manifest(
-    video: GameVideo, plan: FramePlan, *, size: tuple[int, int] | None = None
+    video: GameVideo,
+    plan: FramePlan,
+    *,
+    size: tuple[int, int] | None = None,
+    entries: list[os.DirEntry] | None = None,
+    cache: VideoInfoCache,
 ) -> FrameManifest:
     """The manifest adopting dude-k's folder of ``video`` for ``plan``, checked, not yet written.
 
     :class:`DatasetError` naming the folder when a planned frame is missing (with the gaps) or,
-    with ``size``, when its JPEGs have another size.
+    with ``size``, when its JPEGs have another size. ``entries``: the folder's
+    :func:`frame_entries` when already listed; ``cache`` scans the video (the caller saves it).
     """
     folder = frames_dir(video.path)
-    entries = _frame_entries(folder)
-    indices = np.array(sorted(parse_frame_file_name(name) for name, _ in entries), dtype=np.int64)
-    cache = VideoInfoCache()
+    if entries is None:
+        entries = frame_entries(folder)
+    indices = np.array(sorted(parse_frame_file_name(e.name) for e in entries), dtype=np.int64)
     decoded = cache.scan(video.path).packets  # the frames a decoder returns, not the header's guess
-    cache.save()
     wanted = plan.indices(decoded)
     missing = np.setdiff1d(wanted, indices)
     if missing.size or not wanted.size:
@@ -177,7 +192,7 @@ def adoption_manifest(
         quality=DUDEK_QUALITY,
         decoded_frames=decoded,
         num_frames=len(entries),
-        bytes=sum(entry_size for _, entry_size in entries),
+        bytes=sum(e.stat().st_size for e in entries),
         name_width=UNPADDED,
         adopted_from=DUDEK,
     )
@@ -211,19 +226,10 @@ def _jpeg_size(path: Path) -> tuple[int, int]:
     return height, width
 
 
-def _frame_entries(folder: Path) -> list[tuple[str, int]]:
-    """(name, bytes) of the frame JPEGs directly in ``folder``."""
+def frame_entries(folder: Path) -> list[os.DirEntry]:
+    """The frame JPEGs directly in ``folder``, listed once: names, count and (lazily) sizes."""
     with os.scandir(folder) as entries:
-        return [(e.name, e.stat().st_size) for e in entries if parse_frame_file_name(e.name) is not None]
-
-
-def _frame_names(folder: Path) -> list[str]:
-    with os.scandir(folder) as entries:
-        return [e.name for e in entries if parse_frame_file_name(e.name) is not None]
-
-
-def _count_frames(folder: Path) -> int:
-    return len(_frame_names(folder))
+        return [e for e in entries if parse_frame_file_name(e.name) is not None]
 
 
 def _game_video(game: Game, video: Path) -> GameVideo:

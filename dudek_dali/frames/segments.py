@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from dudek_dali.clips.sampling import grid_span
 from dudek_dali.clips.videos import VideoEntry, video_entries
 from dudek_dali.data.games import Game
 from dudek_dali.data.labels import LabelSet
@@ -44,8 +45,7 @@ def frame_segments(
             out.append(FrameSegment(replace(entry, num_frames=last_frame + 1), folder, offset=0))
             continue
         for first, last in manifest.windows:
-            start = -(-first // stride) * stride  # first frame of the loader's grid in the window
-            end = min(last, last_frame)
+            start, end = grid_span(first, last, stride=stride, last_frame=last_frame)  # the loader's grid
             if end >= start:
                 out.append(FrameSegment(_cut(entry, start, end), folder, offset=start))
     return out

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dudek_dali.clips.sampling import merge_windows  # shared with the clip sampler's event windows
+from dudek_dali.clips.sampling import merge_windows, radius_frames  # shared with the clip sampler
 from dudek_dali.data.games import Game, GameVideo
 from dudek_dali.frames.config import ExtractionConfig
 
@@ -82,6 +82,6 @@ def plan_video(game: Game, video: GameVideo, settings: ExtractionConfig) -> Fram
         return None
     if game.layout == "bas":
         return FramePlan(stride=settings.stride)
-    radius = int(settings.radius_sec * video.fps)
+    radius = radius_frames(settings.radius_sec, video.fps)
     events = sorted({video.event_frame(a) for a in video.annotations})
     return FramePlan(stride=settings.stride, windows=merge_windows(events, radius))

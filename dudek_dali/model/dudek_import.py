@@ -72,7 +72,6 @@ _HEADS = {"_pred_fine._fc_out.": "class_head.", "_pred_displ._fc_out.": "displac
 _LAYER_NORMS = re.compile(r"\.(ln|ln1|ln2)\.(weight|bias)$")
 _SGP = re.compile(r"^_temp_fine\._sgp\.(\d+)\.(\w+)\.(.+)$")
 _SGP_MIXER = re.compile(r"^_temp_fine\._sgpMixer\.(\d+)\.(\w+?)([12]?)\.(.+)$")
-_SHOWN = 3
 
 
 def find_dudek_state(payload: Any) -> dict[str, torch.Tensor] | None:
@@ -146,9 +145,10 @@ def convert_state_dict(
             continue
         out[name] = _reshaped(key, tensor, name)
     if unknown:
+        from dudek_dali.model.weights import name_listing
+
         raise CheckpointError(
-            f"{path}: dude-k checkpoint with {len(unknown)} tensors this converter cannot map: "
-            + _listed(unknown)
+            f"{path}: dude-k checkpoint with " + name_listing("tensors this converter cannot map", unknown)
         )
     _permute_shifted_inputs(out, path)
     _check_against_model(out, config, path)
@@ -288,29 +288,12 @@ def _need(state: Mapping[str, torch.Tensor], key: str, path: Path | str, *, ndim
 def _check_against_model(state: Mapping[str, torch.Tensor], config: TDeedConfig, path: Path | str) -> None:
     """Every tensor of the T-DEED ``config`` describes is there, with its shape (built on "meta")."""
     from dudek_dali.model.tdeed import TDeed
+    from dudek_dali.model.weights import state_mismatches
 
     with torch.device("meta"):
-        wanted = {k: v.shape for k, v in TDeed(config).state_dict().items()}
-    problems = []
-    if missing := sorted(set(wanted) - set(state)):
-        problems.append(f"{len(missing)} missing: {_listed(missing)}")
-    if unexpected := sorted(set(state) - set(wanted)):
-        problems.append(f"{len(unexpected)} unexpected: {_listed(unexpected)}")
-    if shapes := [
-        f"{k} {tuple(state[k].shape)} vs {tuple(wanted[k])}" for k in _reshaped_keys(state, wanted)
-    ]:
-        problems.append(f"{len(shapes)} shape mismatch (converted vs model): {_listed(shapes)}")
-    if problems:
+        wanted = TDeed(config).state_dict()
+    if problems := state_mismatches(wanted, state, given_as="converted", spell_out_sizes=False):
         raise CheckpointError(
             f"{path}: dude-k checkpoint does not convert to a {config.features_model_name} "
             f"{config.temporal_shift_mode} T-DEED: " + "; ".join(problems)
         )
-
-
-def _reshaped_keys(state: Mapping[str, torch.Tensor], wanted: Mapping[str, torch.Size]) -> list[str]:
-    return [k for k in sorted(set(wanted) & set(state)) if state[k].shape != wanted[k]]
-
-
-def _listed(names: list[str]) -> str:
-    more = f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else ""
-    return ", ".join(names[:_SHOWN]) + more

@@ -63,7 +63,7 @@ def load_weights(model: TDeed, state_dict: Mapping[str, torch.Tensor], *, mode: 
         raise CheckpointError("weights must be a mapping of parameter names to tensors")
     wanted = model_state_for(model, part=mode)
     given = {k: v for k, v in state_dict.items() if k.startswith(_prefixes(mode))}
-    problems = _mismatches(wanted, given)
+    problems = state_mismatches(wanted, given)
     if problems:
         raise CheckpointError(f"weights do not fit this T-DEED ({mode} mode): " + "; ".join(problems))
     model.load_state_dict(given, strict=False)
@@ -71,33 +71,46 @@ def load_weights(model: TDeed, state_dict: Mapping[str, torch.Tensor], *, mode: 
     return len(given)
 
 
-def _mismatches(wanted: Mapping[str, torch.Tensor], given: Mapping[str, torch.Tensor]) -> list[str]:
-    """Problems within the loaded parts; tensors of the parts a mode skips are never compared."""
+def state_mismatches(
+    wanted: Mapping[str, torch.Tensor],
+    given: Mapping[str, torch.Tensor],
+    *,
+    given_as: str = "checkpoint",
+    spell_out_sizes: bool = True,
+) -> list[str]:
+    """The missing, unexpected and wrongly shaped tensors of ``given`` against ``wanted`` (empty: fits).
+
+    Each problem is one phrase listing the first few names (the rest counted); ``given_as``
+    names ``given`` in the shape listing (``checkpoint vs model``). ``spell_out_sizes`` adds a
+    line for a differing class count or clip length. Only the tensors passed are compared: a
+    mode's skipped parts stay out of both mappings.
+    """
     problems = []
     missing = sorted(set(wanted) - set(given))
     if missing:
-        problems.append(_listing("missing", missing))
+        problems.append(name_listing("missing", missing))
     unexpected = sorted(set(given) - set(wanted))
     if unexpected:
-        problems.append(_listing("unexpected", unexpected))
+        problems.append(name_listing("unexpected", unexpected))
     reshaped = sorted(k for k in set(wanted) & set(given) if wanted[k].shape != given[k].shape)
-    if "class_head.weight" in reshaped:
+    if spell_out_sizes and "class_head.weight" in reshaped:
         problems.append(
             f"class count differs: checkpoint has {given['class_head.weight'].shape[0]} outputs, "
             f"model has {wanted['class_head.weight'].shape[0]}"
         )
-    if "pos_encoding" in reshaped:
+    if spell_out_sizes and "pos_encoding" in reshaped:
         problems.append(
             f"clip length differs: checkpoint has {given['pos_encoding'].shape[0]} frames, "
             f"model has {wanted['pos_encoding'].shape[0]}"
         )
     shapes = [f"{k} {tuple(given[k].shape)} vs {tuple(wanted[k].shape)}" for k in reshaped]
     if shapes:
-        problems.append(_listing("shape mismatch (checkpoint vs model)", shapes))
+        problems.append(name_listing(f"shape mismatch ({given_as} vs model)", shapes))
     return problems
 
 
-def _listing(what: str, names: list[str]) -> str:
+def name_listing(what: str, names: list[str]) -> str:
+    """``5 missing: a, b, c and 2 more``: how many ``what``, the first few named."""
     more = f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else ""
     return f"{len(names)} {what}: {', '.join(names[:_SHOWN])}{more}"
 

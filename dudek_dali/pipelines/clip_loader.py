@@ -35,7 +35,7 @@ from dudek_dali.data.games import Game
 from dudek_dali.data.targets import TargetEncoder
 from dudek_dali.errors import DudekError, VideoError
 from dudek_dali.pipelines.decode_errors import decode_error
-from dudek_dali.pipelines.environment import gpu_problems
+from dudek_dali.pipelines.environment import gpu_problems, problem_lines, start_failure
 from dudek_dali.pipelines.graph import READER, GraphSpec, augment_arrays, build_pipeline, needed_params
 from dudek_dali.pipelines.links import VideoLinks, shared_links
 from dudek_dali.pipelines.segments import SEGMENT_FRAMES, SegmentedVideo, segmented
@@ -74,7 +74,7 @@ class DaliClipLoader(EpochPlanLoader):
         plan = self.remaining_plan()
         if not plan:
             return
-        pipe = self._build(plan, self.epoch)
+        pipe = self._build(plan)
         try:
             for i, clips in enumerate(self.batches(plan)):
                 try:
@@ -82,7 +82,7 @@ class DaliClipLoader(EpochPlanLoader):
                 except RuntimeError as err:  # how DALI reports decoding and operator failures
                     first = i * self.batch_size
                     ahead = plan[first : first + self.batch_size * (1 + self.spec.prefetch)]
-                    raise self._failure(err, ahead) from None
+                    raise self._failure(err, ahead, starting=i == 0) from None
                 yield self._batch(clips, *outputs)
         finally:
             del pipe  # frees decoder threads and buffers even when the caller stops early
@@ -95,13 +95,13 @@ class DaliClipLoader(EpochPlanLoader):
         segment = video.locate(clip.start, self.spec.sequence_length * self.spec.stride)
         return segment.path, segment.first_frame
 
-    def _build(self, plan: list[PlannedClip], epoch: int):
+    def _build(self, plan: list[PlannedClip]):
         end = self.spec.sequence_length * self.spec.stride
         lines = []
         for c in plan:
             path, first = self._where(c)
             lines.append(f"{self.links.link(path)} {c.position} {c.start - first} {c.start - first + end}")
-        file_list = self._lists.write_text(f"epoch{epoch}.txt", "\n".join(lines) + "\n")
+        file_list = self._lists.write_text(f"epoch{self.epoch}.txt", "\n".join(lines) + "\n")
         names = needed_params(self.spec.augment)
         size = self.spec.size
 
@@ -120,16 +120,19 @@ class DaliClipLoader(EpochPlanLoader):
         try:
             pipe = build_pipeline(self.spec, reader=reader, params=params, device_id=self.device_id)
         except RuntimeError as err:
-            raise self._failure(err, plan) from None
+            raise self._failure(err, plan, starting=True) from None
         found = pipe.epoch_size(READER)
         if found != len(plan):  # DALI skips files it cannot open instead of failing
             raise self._failure(f"it found {found} of the {len(plan)} planned clips", plan)
         return pipe
 
-    def _failure(self, err: BaseException | str, clips: list[PlannedClip]) -> DudekError:
-        """A GPU that cannot start (driver, CUDA builds, NVDEC), else the videos that fail their
-        checks again now, else every video the clips read."""
-        startup = start_failure(self.spec.device)
+    def _failure(
+        self, err: BaseException | str, clips: list[PlannedClip], *, starting: bool = False
+    ) -> DudekError:
+        """While ``starting`` (the pipeline's build or first run) a GPU that cannot start (driver,
+        CUDA builds, NVDEC); else the videos that fail their checks again now, else every video
+        the clips read."""
+        startup = start_failure(self.spec.device) if starting else None
         if startup is not None:
             return startup
         videos = list(dict.fromkeys(self.videos[c.video].path for c in clips))
@@ -184,22 +187,6 @@ def output_size(size: Size) -> Size:
     return check_size(size, minimum=8)
 
 
-def start_failure(device: Device) -> DudekError | None:
-    """Why a GPU pipeline cannot start on this machine (driver, CUDA builds, NVDEC), or None.
-
-    A pipeline build that fails for one of these reasons would otherwise read as a decode
-    failure of the videos; ``dudek doctor`` reports the same causes.
-    """
-    if device != "gpu":
-        return None
-    import torch
-
-    problems = gpu_problems(torch_sees_gpu=torch.cuda.is_available())
-    if not problems:
-        return None
-    return DudekError("the GPU cannot decode video here: " + "; ".join(p.line() for p in problems))
-
-
 def cuda_device_id(device: Device, device_id: int | None) -> int | None:
     """The CUDA device a GPU pipeline runs on; a clear error (with the cause) when there is none."""
     if device == "cpu":
@@ -207,7 +194,7 @@ def cuda_device_id(device: Device, device_id: int | None) -> int | None:
     import torch
 
     if not torch.cuda.is_available():
-        causes = "; ".join(p.line() for p in gpu_problems(torch_sees_gpu=False))
+        causes = problem_lines(gpu_problems(torch_sees_gpu=False))
         raise DudekError(f"device 'gpu' was asked but no CUDA GPU is visible ({causes}); use device 'cpu'")
     return torch.cuda.current_device() if device_id is None else device_id
 

@@ -9,7 +9,8 @@ failure reads like a broken video). :func:`gpu_problems` names whichever of thes
 the fix, so the loaders can say so instead of "failed to decode", and ``dudek doctor`` reports it.
 
 Nothing here imports ``nvidia.dali`` or initialises CUDA: versions come from package metadata and
-the driver is asked through ``libcuda`` directly (``cuDriverGetVersion`` works before ``cuInit``).
+the driver is asked through ``libcuda`` directly (``cuDriverGetVersion`` works before ``cuInit``);
+only :func:`start_failure` asks torch whether it sees a GPU.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import ctypes
 import re
 from dataclasses import dataclass
 from importlib import metadata
+
+from dudek_dali.errors import DudekError
 
 NVDEC_LIBRARY = "libnvcuvid.so.1"
 CUDA_DRIVER_LIBRARY = "libcuda.so.1"
@@ -106,10 +109,6 @@ def cuda_build_mismatch(torch_major: int | None, builds: list[DaliBuild]) -> Gpu
     )
 
 
-def _problem(subject: str, cause: str, fix: str, kind: str = "gpu") -> GpuProblem:
-    return GpuProblem(subject, cause, fix, kind)
-
-
 def gpu_problems(*, torch_sees_gpu: bool) -> list[GpuProblem]:
     """Why a DALI GPU pipeline cannot start here, cause and fix each; [] when it can."""
     problems = []
@@ -118,17 +117,17 @@ def gpu_problems(*, torch_sees_gpu: bool) -> list[GpuProblem]:
     driver = driver_cuda_version()
     if not builds:
         fix = "bash scripts/setup, or pip install 'dudek_dali[cu13]' (or [cu12], matching torch's CUDA build)"
-        problems.append(_problem("DALI", "DALI is not installed", fix, kind="install"))
+        problems.append(GpuProblem("DALI", "DALI is not installed", fix, kind="install"))
     if len(builds) > 1:
         names = ", ".join(b.package for b in builds)
         cause = f"several DALI builds are installed ({names})"
-        problems.append(_problem("DALI", cause, "uninstall all but one", kind="install"))
+        problems.append(GpuProblem("DALI", cause, "uninstall all but one", kind="install"))
     mismatch = cuda_build_mismatch(torch_major, builds)
     if mismatch:
         problems.append(mismatch)
     if driver is None:
         problems.append(
-            _problem("driver", f"no NVIDIA driver ({CUDA_DRIVER_LIBRARY} not loadable)", DOCKER_HINT)
+            GpuProblem("driver", f"no NVIDIA driver ({CUDA_DRIVER_LIBRARY} not loadable)", DOCKER_HINT)
         )
         return problems
     for what, major in [("torch", torch_major), *((b.package, b.cuda_major) for b in builds)]:
@@ -138,12 +137,33 @@ def gpu_problems(*, torch_sees_gpu: bool) -> list[GpuProblem]:
                 f"update the driver to {MIN_DRIVER.get(major, 'a newer branch')}+, or install the CUDA "
                 f"{driver[0]} builds (DUDEK_TORCH_SPEC with a cu{driver[0]}x torch, then bash scripts/setup)"
             )
-            problems.append(_problem("driver", cause, fix))
+            problems.append(GpuProblem("driver", cause, fix))
     if not nvdec_available():
         cause = f"NVDEC's {NVDEC_LIBRARY} cannot be loaded, so the GPU cannot decode video"
-        problems.append(_problem("NVDEC", cause, DOCKER_HINT))
+        problems.append(GpuProblem("NVDEC", cause, DOCKER_HINT))
     if not problems and not torch_sees_gpu:
         problems.append(
-            _problem("GPU", "torch sees no CUDA GPU", "check CUDA_VISIBLE_DEVICES, or use a CPU source")
+            GpuProblem("GPU", "torch sees no CUDA GPU", "check CUDA_VISIBLE_DEVICES, or use a CPU source")
         )
     return problems
+
+
+def problem_lines(problems: list[GpuProblem]) -> str:
+    """``problems`` as one line: each cause with its fix, ``; ``-separated."""
+    return "; ".join(p.line() for p in problems)
+
+
+def start_failure(device: str) -> DudekError | None:
+    """Why a GPU pipeline cannot start on this machine (driver, CUDA builds, NVDEC), or None.
+
+    A pipeline build that fails for one of these reasons would otherwise read as a decode
+    failure of the videos; ``dudek doctor`` reports the same causes.
+    """
+    if device != "gpu":
+        return None
+    import torch
+
+    problems = gpu_problems(torch_sees_gpu=torch.cuda.is_available())
+    if not problems:
+        return None
+    return DudekError("the GPU cannot decode video here: " + problem_lines(problems))

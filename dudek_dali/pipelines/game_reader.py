@@ -18,8 +18,9 @@ from dudek_dali.clips.game_reader import GameReader, GameReaderConfig
 from dudek_dali.clips.videos import VideoEntry, video_entries
 from dudek_dali.data.games import Game
 from dudek_dali.data.targets import TargetEncoder
-from dudek_dali.pipelines.clip_loader import cuda_device_id, output_size, start_failure
+from dudek_dali.pipelines.clip_loader import cuda_device_id, output_size
 from dudek_dali.pipelines.decode_errors import decode_error
+from dudek_dali.pipelines.environment import start_failure
 from dudek_dali.pipelines.graph import READER, GraphSpec, build_pipeline
 from dudek_dali.pipelines.links import shared_links
 from dudek_dali.pipelines.torch_output import to_numpy, to_torch
@@ -74,16 +75,19 @@ class DaliGameReader(GameReader):
         try:
             pipe = build_pipeline(self.spec, reader=reader, device_id=self.device_id)
         except RuntimeError as err:
-            raise self._failure(err, entry.path) from None
+            raise self._failure(err, entry.path, starting=True) from None
         total, per_run = pipe.epoch_size(READER), self.spec.batch_size
         for first in range(0, total, per_run):
             try:
                 frames, _labels, numbers = pipe.run()
             except RuntimeError as err:
-                raise self._failure(err, entry.path) from None
+                raise self._failure(err, entry.path, starting=first == 0) from None
             frames, numbers = to_torch(frames, device_id=self.device_id), to_numpy(numbers)
             for i in range(min(per_run, total - first)):  # the rest repeats the last chunk
                 yield frames[i], numbers[i]
 
-    def _failure(self, err: BaseException, path) -> Exception:
-        return start_failure(self.spec.device) or decode_error(err, [path], shared_links())
+    def _failure(self, err: BaseException, path, *, starting: bool = False) -> Exception:
+        """While ``starting`` (the pipeline's build or first run) a GPU that cannot start, else the
+        decode failure of ``path``."""
+        startup = start_failure(self.spec.device) if starting else None
+        return startup or decode_error(err, [path], shared_links())

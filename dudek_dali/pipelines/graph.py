@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from dudek_dali.clips.augment import BLUR_WINDOW, AugmentConfig, ClipAugment
+from dudek_dali.clips.augment import BLUR_WINDOW, AugmentConfig, ClipAugment, camera_fill
 from dudek_dali.clips.pixels import IMAGENET_MEAN, IMAGENET_STD
 from dudek_dali.pipelines.validation import Device
 
@@ -168,7 +168,8 @@ def _graph(spec: GraphSpec, reader: dict[str, Any], params: Callable | None):
     else:
         x = fn.resize(frames, **resize)
     if "camera" in p and p["camera"]:
-        fill = {"fill_value": 0.0} if spec.augment.camera_style == "dudek" else {}  # else: edge pixels
+        value = camera_fill(spec.augment.camera_style)
+        fill = {} if value is None else {"fill_value": value}  # none: the edge pixels
         x = fn.warp_affine(
             x, matrix=fn.per_frame(p["camera_matrices"]), inverse_map=True, interp_type=linear, **fill
         )

@@ -32,11 +32,11 @@ from pathlib import Path
 import numpy as np
 
 from dudek_dali.data.video_info import default_cache_path
+from dudek_dali.data.video_scan import read_packets, video_packets
 from dudek_dali.errors import VideoError
 from dudek_dali.files import atomic_path, write_json
 
 SEGMENT_FRAMES = 1500  # one minute at 25 fps: ~0.5 ms a file-list line
-MIN_SEGMENTED = 4 * SEGMENT_FRAMES  # shorter videos are read as they are
 _FORMAT = 2
 
 
@@ -126,20 +126,10 @@ def plan_segments(
 
 def _packets(video: Path) -> tuple[np.ndarray, np.ndarray]:
     """Display index of every packet (in decode order) and which packets are keyframes."""
-    import av
-
-    with av.open(str(video)) as container:
-        stream = container.streams.video[0]
-        pts, keys = [], []
-        for packet in container.demux(stream):
-            if packet.pts is None and packet.size == 0:
-                continue
-            pts.append(packet.pts if packet.pts is not None else packet.dts)
-            keys.append(bool(packet.is_keyframe))
-    pts_array = np.array(pts, dtype=np.int64)
-    display = np.empty(len(pts_array), dtype=np.int64)
-    display[np.argsort(pts_array, kind="stable")] = np.arange(len(pts_array))
-    return display, np.array(keys, dtype=bool)
+    packets = read_packets(video)
+    display = np.empty(len(packets.pts), dtype=np.int64)
+    display[np.argsort(packets.pts, kind="stable")] = np.arange(len(packets.pts))
+    return display, packets.keyframes
 
 
 def _remux(video: Path, folder: Path, *, length: int, overlap: int) -> list[Segment] | None:
@@ -162,19 +152,22 @@ def _remux(video: Path, folder: Path, *, length: int, overlap: int) -> list[Segm
         Segment(folder / f"seg{i:05d}.mkv", first_frame=a, num_frames=b - a)
         for i, (a, b) in enumerate(ranges)
     ]
-    open_files: dict[int, _SegmentFile] = {}
+    opening: dict[int, list[int]] = {}  # packet index -> the segments starting / ending there
+    closing: dict[int, list[int]] = {}
+    for i, (lo, hi) in enumerate(spans):
+        opening.setdefault(lo, []).append(i)
+        closing.setdefault(hi, []).append(i)
+    open_files: dict[int, _SegmentFile] = {}  # the segments holding the current packet
     try:
         with av.open(str(video)) as source:
             stream = source.streams.video[0]
-            packets = (p for p in source.demux(stream) if not (p.pts is None and p.size == 0))
-            for index, packet in enumerate(packets):
-                for i, (lo, hi) in enumerate(spans):
-                    if lo == index:
-                        open_files[i] = _SegmentFile(segments[i].path, stream, shift=_dts(packet))
-                    if lo <= index <= hi:
-                        open_files[i].mux(packet)
-                    if index == hi:
-                        open_files.pop(i).finish()
+            for index, packet in enumerate(video_packets(source, stream)):
+                for i in opening.get(index, ()):
+                    open_files[i] = _SegmentFile(segments[i].path, stream, shift=_dts(packet))
+                for segment_file in open_files.values():
+                    segment_file.mux(packet)
+                for i in closing.get(index, ()):
+                    open_files.pop(i).finish()
     except BaseException:
         for segment_file in open_files.values():
             segment_file.abandon()

@@ -17,10 +17,11 @@ training at stride 2 never reads the others. Copy frame ``k`` is original frame
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from dudek_dali.errors import VideoError
 from dudek_dali.files import write_atomic
@@ -84,14 +85,80 @@ def transcode_video(
 
     ``fps`` overrides the source's frame rate (SoccerNet has a few halves with broken metadata).
     """
-    import av
-
     codec = check_codec(codec)
     if keyframe_interval < 1 or frame_step < 1:
         raise ValueError(
             f"keyframe_interval and frame_step must be >= 1, got {keyframe_interval}, {frame_step}"
         )
     crf = DEFAULT_CRF[codec] if crf is None else crf
+
+    def rate(src) -> Fraction:
+        source_rate = Fraction(fps).limit_denominator(1001) if fps else src.average_rate or src.guessed_rate
+        return Fraction(source_rate) / frame_step
+
+    def frames(src, decoded: Iterable) -> Iterator:
+        for index, frame in enumerate(decoded):
+            if index % frame_step:
+                continue
+            yield frame if frame.format.name == "yuv420p" else frame.reformat(format="yuv420p")
+
+    return _reencode(
+        source, target, codec=codec, options=_options(codec, keyframe_interval, crf),
+        gop_size=keyframe_interval, rate=rate, frames=frames,
+    )  # fmt: skip
+
+
+def retime_video(
+    source: Path, target: Path, fps: Fraction | float, *, codec: Codec = "h264"
+) -> TranscodeResult:
+    """Re-encode ``source`` at another frame rate, ``fps``, as a frame-rate converter would: output
+    frame ``j`` shows the source frame on screen at ``j / fps`` s (frames repeat or drop).
+
+    For spotting a video at another rate than the one the model learned (``dudek spot`` samples
+    by timestamp) and for a constant-rate copy of a variable-rate file. Decodes the source once.
+    """
+    codec = check_codec(codec)
+    rate = Fraction(fps).limit_denominator(1001)
+
+    def frames(src, decoded: Iterable) -> Iterator:
+        base, first, shown, count, t = Fraction(src.time_base), None, None, 0, 0.0
+        for frame in decoded:
+            first = frame.pts if first is None else first
+            t = float((frame.pts - first) * base)
+            while shown is not None and count / rate < t - 1e-9:  # output times before this frame
+                yield shown
+                count += 1
+            shown = frame.reformat(format="yuv420p")  # the source frame on screen
+        if shown is None:
+            raise VideoError(f"{source}: no video frames to retime")
+        end = t + 1 / float(src.average_rate or 25)
+        while count / rate < end - 1e-9:
+            yield shown
+            count += 1
+
+    return _reencode(
+        source, target, codec=codec, options=_options(codec, 250, DEFAULT_CRF[codec]),
+        gop_size=None, rate=lambda src: rate, frames=frames,
+    )  # fmt: skip
+
+
+def _reencode(
+    source: Path,
+    target: Path,
+    *,
+    codec: Codec,
+    options: dict[str, str],
+    gop_size: int | None,
+    rate: Callable[[Any], Fraction],
+    frames: Callable[[Any, Iterable], Iterator],
+) -> TranscodeResult:
+    """Decode ``source``'s first video stream and encode ``frames(stream, decoded frames)`` (yuv420p,
+    each yielded frame becoming the next output frame) into ``target`` at ``rate(stream)`` frames
+    per second, atomically; FFmpeg's errors become a :class:`~dudek_dali.errors.VideoError` naming
+    ``source``. The same frame object may be yielded again: FFmpeg references, not copies, what it
+    is sent, and each output frame's timestamp and picture type are set here."""
+    import av
+
     container_format = _FORMATS.get(Path(target).suffix)
     if container_format is None:
         raise ValueError(f"{target}: unsupported extension (expected one of {sorted(_FORMATS)})")
@@ -104,21 +171,17 @@ def transcode_video(
             with av.open(str(source)) as inp, av.open(str(tmp), mode="w", format=container_format) as out:
                 src = inp.streams.video[0]
                 src.thread_type = "AUTO"
-                rate = Fraction(fps).limit_denominator(1001) if fps else src.average_rate or src.guessed_rate
-                out_rate = Fraction(rate) / frame_step
+                out_rate = rate(src)
                 stream = out.add_stream("libvpx-vp9" if codec == "vp9" else "libx264", rate=out_rate)
                 stream.width, stream.height, stream.pix_fmt = (
                     src.codec_context.width,
                     src.codec_context.height,
                     "yuv420p",
                 )
-                stream.codec_context.gop_size = keyframe_interval
-                stream.options = _options(codec, keyframe_interval, crf)
-                for index, frame in enumerate(inp.decode(src)):
-                    if index % frame_step:
-                        continue
-                    if frame.format.name != "yuv420p":
-                        frame = frame.reformat(format="yuv420p")
+                if gop_size is not None:
+                    stream.codec_context.gop_size = gop_size
+                stream.options = options
+                for frame in frames(src, inp.decode(src)):
                     frame.pts, frame.time_base = count, 1 / out_rate
                     frame.pict_type = av.video.frame.PictureType.NONE  # let the encoder place keyframes
                     out.mux(stream.encode(frame))
@@ -135,62 +198,3 @@ def transcode_video(
         seconds=time.perf_counter() - start,
         bytes=Path(target).stat().st_size,
     )
-
-
-def retime_video(
-    source: Path, target: Path, fps: Fraction | float, *, codec: Codec = "h264"
-) -> TranscodeResult:
-    """Re-encode ``source`` at another frame rate, ``fps``, as a frame-rate converter would: output
-    frame ``j`` shows the source frame on screen at ``j / fps`` s (frames repeat or drop).
-
-    For spotting a video at another rate than the one the model learned (``dudek spot`` samples
-    by timestamp) and for a constant-rate copy of a variable-rate file. Decodes the source once.
-    """
-    import av
-
-    codec = check_codec(codec)
-    rate = Fraction(fps).limit_denominator(1001)
-    container_format = _FORMATS.get(Path(target).suffix)
-    if container_format is None:
-        raise ValueError(f"{target}: unsupported extension (expected one of {sorted(_FORMATS)})")
-    start, count = time.perf_counter(), 0
-
-    def write(tmp: Path) -> None:
-        nonlocal count
-        with av.open(str(source)) as inp, av.open(str(tmp), mode="w", format=container_format) as out:
-            src = inp.streams.video[0]
-            base, first = Fraction(src.time_base), None
-            stream = out.add_stream("libvpx-vp9" if codec == "vp9" else "libx264", rate=rate)
-            stream.width, stream.height, stream.pix_fmt = (
-                src.codec_context.width,
-                src.codec_context.height,
-                "yuv420p",
-            )
-            stream.options = _options(codec, 250, DEFAULT_CRF[codec])
-            shown = None  # the source frame on screen
-            for frame in inp.decode(src):
-                first = frame.pts if first is None else first
-                t = float((frame.pts - first) * base)
-                while shown is not None and count / rate < t - 1e-9:  # output times before this frame
-                    out.mux(stream.encode(_at(shown, count, rate)))
-                    count += 1
-                shown = frame.reformat(format="yuv420p")
-            end = t + 1 / float(src.average_rate or 25)
-            while shown is not None and count / rate < end - 1e-9:
-                out.mux(stream.encode(_at(shown, count, rate)))
-                count += 1
-            out.mux(stream.encode(None))
-
-    write_atomic(Path(target), write)
-    return TranscodeResult(
-        Path(source), Path(target), count, time.perf_counter() - start, Path(target).stat().st_size
-    )
-
-
-def _at(frame, index: int, rate: Fraction):
-    """``frame``'s pixels as output frame ``index`` (a copy: the encoder may hold frames)."""
-    import av
-
-    copy = av.VideoFrame.from_ndarray(frame.to_ndarray(), format="yuv420p")
-    copy.pts, copy.time_base = index, 1 / rate
-    return copy

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from dudek_dali.data.annotations import BAS_LABEL_FILE, Annotation, read_labels
 from dudek_dali.data.splits import check_split, official_split_of
-from dudek_dali.errors import DatasetError, SubmissionError
+from dudek_dali.errors import DatasetError
 from dudek_dali.spotting.metric import SpottingScores, evaluate_spotting
 from dudek_dali.spotting.predictions import Prediction
-from dudek_dali.spotting.submission import RESULTS_FILE, parse_results, read_predictions
+from dudek_dali.spotting.submission import RESULTS_FILE, parse_results, raise_problems, read_predictions
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,7 @@ def _one_game(labels: Path, predictions: Path) -> PredictionsReport:
         raise DatasetError(f"{predictions}: with a label file, give one {RESULTS_FILE} to score against it")
     game = labels.parent.name or "game"
     found, problems = parse_results(game, predictions.read_bytes())
-    if problems:
-        raise SubmissionError(f"{predictions}: " + "; ".join(problems[:3]))
+    raise_problems(predictions, problems)
     truth = {game: read_labels(labels).annotations}
     return PredictionsReport(
         scores=evaluate_spotting(truth, {game: found}),

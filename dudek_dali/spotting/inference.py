@@ -92,13 +92,13 @@ def score_game(
     chosen = reader_source(game, source)
     reader = create_game_reader(game, config.reader_config(), source=chosen, size=config.size, device=device)
     per_video: dict[int, list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]] = {}
-    clock = {"decode": 0.0, "model": 0.0}
+    clocks: dict[int, dict[str, float]] = {}  # per video: decode and model seconds
     with reader, torch.inference_mode(), _autocast(device):
         batches = iter(reader)
         while True:
             started = time.perf_counter()
             batch = next(batches, None)
-            clock["decode"] += time.perf_counter() - started
+            waited = time.perf_counter() - started
             if batch is None:
                 break
             started = time.perf_counter()
@@ -109,19 +109,19 @@ def score_game(
                 scores = merge_flip_tta(scores, flipped_scores, label_set=game.label_set)
                 displacement = (displacement + flipped_displacement) / 2
             # Kept on the device: one copy per video below, not a synchronising .cpu() per batch.
-            per_video.setdefault(_video_index(reader, batch), []).append(
+            video = _video_index(reader, batch)
+            per_video.setdefault(video, []).append(
                 (scores.float(), displacement.float(), batch.frame_numbers)
             )
+            clock = clocks.setdefault(video, {"decode": 0.0, "model": 0.0})
+            clock["decode"] += waited
             clock["model"] += time.perf_counter() - started
     return [
-        _video_scores(game, reader, v, parts, chosen, clock, share=len(per_video))
-        for v, parts in sorted(per_video.items())
+        _video_scores(game, reader, v, parts, chosen, clocks[v]) for v, parts in sorted(per_video.items())
     ]
 
 
-def _video_scores(
-    game: Game, reader, video: int, parts: list, source: str, clock: dict, share: int
-) -> VideoScores:
+def _video_scores(game: Game, reader, video: int, parts: list, source: str, clock: dict) -> VideoScores:
     import torch
 
     started = time.perf_counter()
@@ -133,8 +133,8 @@ def _video_scores(
         displacement=displacement,
         frame_numbers=numbers,
         source=source,
-        decode_seconds=clock["decode"] / share,  # a game's halves share one reader pass
-        model_seconds=clock["model"] / share + time.perf_counter() - started,
+        decode_seconds=clock["decode"],
+        model_seconds=clock["model"] + time.perf_counter() - started,
     )
 
 

@@ -29,14 +29,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dudek_dali.data.games import Game, GameVideo
-from dudek_dali.data.labels import ACTION_SPOTTING, BAS
-from dudek_dali.data.video_check import Decoder, check_video
-from dudek_dali.data.video_info import probe_video
+from dudek_dali.data.labels import BAS
+from dudek_dali.data.video_check import check_video
+from dudek_dali.data.video_info import VideoInfoCache
 from dudek_dali.devices import resolve_device
-from dudek_dali.errors import DudekError, VideoError
+from dudek_dali.errors import DudekError
 from dudek_dali.files import write_json, write_text
 from dudek_dali.model.trained import TrainedModel, load_trained_model
-from dudek_dali.pyav.game_reader import frame_times
+from dudek_dali.pyav.game_reader import DECODER, frame_times, nearest_frames
 from dudek_dali.sources import SourceChoice, check_video_source
 from dudek_dali.spotting.inference import score_game
 from dudek_dali.spotting.pipeline import PostprocessConfig, postprocess_game
@@ -48,7 +48,6 @@ from dudek_dali.spotting.submit import inference_config
 if TYPE_CHECKING:
     import torch
 
-OUTPUTS = (RESULTS_FILE, "events.csv", "timeline.png")
 OVERLAY = "overlay.mp4"
 
 
@@ -63,8 +62,7 @@ class SpotConfig:
     source: SourceChoice = "auto"
 
     def __post_init__(self) -> None:
-        if not 0 < self.threshold <= 1:
-            raise ValueError(f"threshold must be in (0, 1], got {self.threshold}")
+        PostprocessConfig(threshold=self.threshold)  # checks the threshold, with its message
         check_video_source(self.source)
 
 
@@ -89,23 +87,15 @@ def video_game(path: Path | str, *, label_set: str = "bas") -> Game:
     read as a video: not a video, audio only, no frames, truncated, a codec no decoder reads.
     """
     path = Path(path)
-    info = probe_video(path)  # missing, empty, not a video, audio only
-    _require_decoder(path, info.codec)
-    check_video(path, decoder=Decoder("by PyAV"), require_constant_rate=False)  # frames, truncation
+    cache = VideoInfoCache()
+    info = cache.get(path)  # missing, empty, not a video, audio only, a codec no decoder reads
+    check_video(path, decoder=DECODER, cache=cache, require_constant_rate=False)  # frames, truncation
+    cache.save()  # the reader checks the video again, from the cache
     layout = "bas" if label_set == BAS.name else "broadcast"
     video = GameVideo(path=path, half=1, info=info, annotations=())
     # ``resolution`` is the video's own height: a user's video need not be 224p or 720p.
     return Game(dir=path.parent, league="", season="", match=path.stem, layout=layout,
                 resolution=info.height, videos=(video,))  # type: ignore[arg-type]  # fmt: skip
-
-
-def _require_decoder(path: Path, codec: str) -> None:
-    import av
-
-    try:
-        av.codec.Codec(codec, "r")
-    except Exception:
-        raise VideoError(f"{path}: codec {codec!r}: no decoder here reads it (FFmpeg has none)") from None
 
 
 def spot_video(
@@ -121,15 +111,15 @@ def spot_video(
     config = config or SpotConfig()
     device = resolve_device(device) if isinstance(device, str) else device
     game = video_game(path, label_set=model.label_set)
-    label_set = BAS if model.label_set == BAS.name else ACTION_SPOTTING
+    label_set = game.label_set
     windows = inference_config(model, overlap=config.overlap, batch_size=config.batch_size)
     (scores,) = score_game(model.net, game, config=windows, device=device, source=config.source)
     predictions = postprocess_game(
         scores.scores, scores.displacement, scores.frame_numbers, num_frames=scores.num_frames,
         label_set=label_set, config=PostprocessConfig(threshold=config.threshold),
     )  # fmt: skip
-    times = frame_times(game.videos[0].path)
-    events = [_event(p, times) for p in sorted(predictions, key=lambda p: (p.position_ms, p.label))]
+    times = frame_times(game.videos[0].path)  # memoised: the PyAV reader demuxed it already
+    events = _events(sorted(predictions, key=lambda p: (p.position_ms, p.label)), times)
     result = SpotResult(
         video=Path(path), out_dir=Path(out) / Path(path).stem, events=events, source=scores.source,
         fps=game.videos[0].fps, frames=len(times), decode_seconds=scores.decode_seconds,
@@ -174,13 +164,14 @@ def spot_videos(
     return done, failed
 
 
-def _event(prediction: Prediction, times: np.ndarray) -> SpottedEvent:
-    t = prediction.position_ms / 1000
-    frame = int(np.clip(np.searchsorted(times, t + 1e-9, side="right") - 1, 0, len(times) - 1))
-    if frame + 1 < len(times) and times[frame + 1] - t < t - times[frame]:
-        frame += 1  # the frame shown nearest to the event
-    return SpottedEvent(time_s=t, frame=frame, label=prediction.label, team=prediction.team.value,
-                        confidence=float(prediction.confidence))  # fmt: skip
+def _events(predictions: list[Prediction], times: np.ndarray) -> list[SpottedEvent]:
+    """Each prediction as an event on the frame shown nearest to it (the earlier one on a tie)."""
+    seconds = [p.position_ms / 1000 for p in predictions]
+    frames = nearest_frames(times, np.array(seconds, dtype=np.float64)).tolist()
+    return [
+        SpottedEvent(time_s=t, frame=frame, label=p.label, team=p.team.value, confidence=float(p.confidence))
+        for p, t, frame in zip(predictions, seconds, frames, strict=True)
+    ]
 
 
 def write_outputs(

@@ -119,10 +119,15 @@ def read_predictions(path: Path | str, *, label_set: LabelSet = BAS) -> dict[str
     for game, data in source.files.items():
         games[game], found = parse_results(game, data, label_set=label_set)
         problems += found
+    raise_problems(path, problems)
+    return games
+
+
+def raise_problems(path: Path | str, problems: list[str]) -> None:
+    """Raise one :class:`SubmissionError` naming ``path`` and its first problems, if there are any."""
     if problems:
         more = f" (and {len(problems) - _MAX_LISTED} more)" if len(problems) > _MAX_LISTED else ""
         raise SubmissionError(f"{path}: " + "; ".join(problems[:_MAX_LISTED]) + more)
-    return games
 
 
 def _game_key(game: str) -> str:

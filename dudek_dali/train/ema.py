@@ -6,9 +6,11 @@ are copied. The average lives in a detached copy on the model's device, in eval 
 gradient accumulation, call :meth:`update` once per optimizer step, not per micro-batch.
 
 An update is two fused multi-tensor kernels (``torch._foreach_lerp_`` over every float tensor,
-``torch._foreach_copy_`` over the integer ones), on tensor lists paired by name once: building a
-``state_dict`` and launching one kernel per tensor every step (hundreds of launches for
-regnety_008's 607 tensors) cost more than the step's optimizer on a GPU.
+``torch._foreach_copy_`` over the integer ones), on tensor lists paired by name at every update
+from ``named_parameters``/``named_buffers`` (a Python pass, no kernels; nothing cached, so a
+model moved with ``.to()`` or a new model is paired correctly): building a ``state_dict`` and
+launching one kernel per tensor every step (hundreds of launches for regnety_008's 607 tensors)
+cost more than the step's optimizer on a GPU.
 """
 
 from __future__ import annotations
@@ -34,21 +36,17 @@ class ModelEma:
         self.decay = decay
         self.module = copy.deepcopy(model).eval()
         self.module.requires_grad_(False)
-        self._paired: tuple[int, tuple[list, list], tuple[list, list]] | None = None
 
     def _pairs(self, model: nn.Module) -> tuple[tuple[list, list], tuple[list, list]]:
-        """(float sources, float averages), (other sources, copies), paired by name once per model."""
-        if self._paired is None or self._paired[0] != id(model):
-            source, average = _tensors(model), _tensors(self.module)
-            names = list(average)
-            floats = [n for n in names if average[n].is_floating_point()]
-            others = [n for n in names if not average[n].is_floating_point()]
-            self._paired = (
-                id(model),
-                ([source[n] for n in floats], [average[n] for n in floats]),
-                ([source[n] for n in others], [average[n] for n in others]),
-            )
-        return self._paired[1], self._paired[2]
+        """(float sources, float averages), (other sources, copies), paired by name now."""
+        source = _tensors(model)
+        floats: tuple[list, list] = ([], [])
+        others: tuple[list, list] = ([], [])
+        for name, average in _tensors(self.module).items():
+            pair = floats if average.is_floating_point() else others
+            pair[0].append(source[name])
+            pair[1].append(average)
+        return floats, others
 
     @torch.no_grad()
     def update(self, model: nn.Module) -> None:

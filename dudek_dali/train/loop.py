@@ -111,8 +111,10 @@ def _optimizer_step(
 ) -> tuple[torch.Tensor, int, float]:
     """Accumulate ``acc_grad_iter`` batches, then clip, step, schedule and update the EMA.
 
-    Returns the step's mean (total, ce, displacement) losses as one tensor on the training device:
-    nothing here waits for the GPU, so decoding and the next step's launches overlap this one.
+    Returns the step's mean (total, ce, displacement) losses as one tensor on the training device,
+    not read here: the caller reads it once (``.tolist()``, for the logs and progress bar), which
+    is one host synchronisation per optimizer step (with fp16's ``GradScaler``, its ``step`` also
+    waits for its inf check).
     """
     config = run.config
     acc = config.acc_grad_iter

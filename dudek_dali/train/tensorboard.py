@@ -42,6 +42,8 @@ class RunLogger:
             self._writer = SummaryWriter(log_dir=str(log_dir))
 
     def scalars(self, values: Mapping[str, float], step: int) -> None:
+        if self._writer is None and self._wandb is None:
+            return
         finite = {
             tag: float(value) for tag, value in values.items() if value is not None and np.isfinite(value)
         }

@@ -39,17 +39,15 @@ def require_wandb() -> Any:
 
 
 def step_metric(tag: str) -> str:
-    """The step axis of ``tag``'s family: ``train/loss`` -> ``train/step``."""
-    family = tag.split("/", 1)[0] if "/" in tag else "scalars"
-    return f"{family}/step"
+    """The step axis of ``tag``'s family: ``train/loss`` -> ``train/step`` (every tag has a family)."""
+    return f"{tag.split('/', 1)[0]}/step"
 
 
 class WandbRun:
     """One W&B run that receives the logger's scalars (rank 0 only)."""
 
-    def __init__(self, run: Any, module: Any) -> None:
+    def __init__(self, run: Any) -> None:
         self._run = run
-        self._wandb = module
         self._axes: set[str] = set()
 
     def scalars(self, values: Mapping[str, float], step: int) -> None:
@@ -89,4 +87,4 @@ def open_wandb_run(config: TrainConfig) -> WandbRun:
             f"--use_wandb: W&B could not start a run ({first}); run `wandb login`, or set "
             f"WANDB_MODE=offline to log without network"
         ) from None
-    return WandbRun(run, wandb)
+    return WandbRun(run)
