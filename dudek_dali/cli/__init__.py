@@ -18,7 +18,6 @@ from dudek_dali.cli import (  # noqa: F401
     data_commands,
     demo_commands,
     doctor_commands,
-    dudek_commands,
     frames_commands,
     pipeline_commands,
     prepare_commands,

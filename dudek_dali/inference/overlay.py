@@ -15,46 +15,44 @@ from pathlib import Path
 
 import numpy as np
 
+from dudek_dali.data.video_write import write_video
 from dudek_dali.errors import VideoError
-from dudek_dali.files import write_atomic
 from dudek_dali.spotting.spotted import SpottedEvent
 
 SHOW_S = 1.0  # seconds either side of an event
+_X264 = {"preset": "veryfast", "crf": "23"}
 _BOX = (0, 0, 0)
 _LEFT, _RIGHT = (80, 160, 255), (255, 110, 90)
 
 
 def write_overlay(video: Path, events: Sequence[SpottedEvent], out: Path) -> Path:
     """Write ``out`` (H.264 MP4) from ``video`` with ``events`` drawn on; atomically."""
-    return write_atomic(out, lambda tmp: _render(Path(video), sorted(events, key=lambda e: e.time_s), tmp))
-
-
-def _render(video: Path, events: list[SpottedEvent], tmp: Path) -> None:
     import av
 
-    times = np.array([e.time_s for e in events])
+    events = sorted(events, key=lambda e: e.time_s)
     try:
-        with av.open(str(video)) as source, av.open(str(tmp), "w", format="mp4") as target:
+        with av.open(str(video)) as source:
             stream = source.streams.video[0]
             stream.thread_type = "AUTO"
             rate = stream.average_rate or stream.guessed_rate or Fraction(25)
-            width, height = stream.codec_context.width, stream.codec_context.height
-            out = target.add_stream("libx264", rate=rate)
-            out.width, out.height, out.pix_fmt = width - width % 2, height - height % 2, "yuv420p"
-            out.options = {"preset": "veryfast", "crf": "23"}
-            base, first = Fraction(stream.time_base), None
-            for index, frame in enumerate(source.decode(stream)):
-                first = frame.pts if first is None else first
-                t = float((frame.pts - first) * base) if frame.pts is not None else index / float(rate)
-                near = np.flatnonzero(np.abs(times - t) <= SHOW_S) if len(times) else []
-                image = frame.to_ndarray(format="rgb24")[: out.height, : out.width]
-                if len(near):
-                    image = _draw(image, [events[i] for i in near], t)
-                picture = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
-                target.mux(out.encode(picture))
-            target.mux(out.encode(None))
+            size = (stream.codec_context.width, stream.codec_context.height)
+            frames = _drawn(source.decode(stream), events, Fraction(stream.time_base), rate)
+            write_video(out, frames, codec="h264", rate=rate, size=size, options=_X264)
     except av.FFmpegError as err:
         raise VideoError(f"{video}: cannot write the overlay ({err})") from None
+    return Path(out)
+
+
+def _drawn(decoded, events: list[SpottedEvent], base: Fraction, rate: Fraction):
+    """Every decoded frame as RGB, with the events within a second of it drawn on."""
+    times = np.array([e.time_s for e in events])
+    first = None
+    for index, frame in enumerate(decoded):
+        first = frame.pts if first is None else first
+        t = float((frame.pts - first) * base) if frame.pts is not None else index / float(rate)
+        near = np.flatnonzero(np.abs(times - t) <= SHOW_S) if len(times) else []
+        image = frame.to_ndarray(format="rgb24")
+        yield _draw(image, [events[i] for i in near], t) if len(near) else image
 
 
 def _draw(image: np.ndarray, events: list[SpottedEvent], t: float) -> np.ndarray:
