@@ -76,7 +76,8 @@ def make_review_case(
     model = TrainedModel(net=GradedOracle(game, stride=2), label_set="bas", clip_frames=CLIP, stride=2,
                          size=(224, 224))  # fmt: skip
     video = game.videos[0].path
-    result = spot_video(video, model, out=tmp / "spot", config=SpotConfig(overlay=overlay))
+    config = SpotConfig(overlay=overlay, overlap=0)  # overlap averages a model's noise; an oracle has none
+    result = spot_video(video, model, out=tmp / "spot", config=config)
     truth = read_labels(game.labels.path).raw["annotations"]
     spotted = sorted((e.time_s, e.label, e.team) for e in result.events)
     labelled = sorted((int(a["position"]) / 1000, a["label"], a["team"]) for a in truth)
@@ -101,7 +102,8 @@ def make_review_case(
 def _changed_labels(
     truth: list[dict], *, dropped: int, flipped: int, added: int
 ) -> tuple[list[dict], list[int]]:
-    chosen = list(range(1, len(truth), 3))  # every third event, apart from each other
+    chosen = list(range(1, len(truth), 3))  # every third event: apart from each other
+    chosen = chosen[:: max(1, len(chosen) // (dropped + flipped))]  # spread over the game
     drop, flip = set(chosen[:dropped]), set(chosen[dropped : dropped + flipped])
     assert len(drop) + len(flip) == dropped + flipped, "too few events to change"
     labels, missed = [], []
@@ -112,7 +114,7 @@ def _changed_labels(
         if i not in drop:
             labels.append(a)
     for k in range(added):  # half-way between two events (>= 0.8 s from either), a class of neither
-        before, after = truth[2 * k + 2], truth[2 * k + 3]
+        before, after = truth[k * (len(truth) - 1) // added], truth[k * (len(truth) - 1) // added + 1]
         position = (int(before["position"]) + int(after["position"])) // 2
         label = next(c for c in BAS.classes if c not in (before["label"], after["label"]))
         seconds = position // 1000

@@ -12,16 +12,15 @@ a ``Labels-ball.json`` that ``dudek info``, ``dudek evaluate`` and the training 
 from __future__ import annotations
 
 import base64
-import importlib.util
 import io
 import json
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from browser import READ_PIXELS, missing_browser, start_chromium
 from cli_runner import dudek
 from review_fixtures import copy_as_game, page_data
 
@@ -33,28 +32,7 @@ from dudek_dali.spotting.predictions import game_time
 from dudek_dali.spotting.review import write_review
 from dudek_dali.spotting.spotted import read_events_csv
 
-CHROMIUM, DRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
-# Without the background-networking flags Chromium keeps calling home, which floods a closed network.
-FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--window-size=1400,1000",
-]  # fmt: skip
-# Only so that the tests can read the video's pixels back (a file:// video taints a canvas otherwise).
-PIXELS = "--allow-file-access-from-files"
-
-
-def _missing() -> str | None:
-    if importlib.util.find_spec("selenium") is None:
-        return "selenium is not installed (pip install -e '.[dev]')"
-    for path in (CHROMIUM, DRIVER):
-        if not path.exists():
-            install = "apt-get install chromium chromium-driver (bash scripts/test does, as root)"
-            return f"{path} not found: {install}"
-    return None
-
-
-pytestmark = pytest.mark.skipif(_missing() is not None, reason=str(_missing()))
+pytestmark = pytest.mark.skipif(missing_browser() is not None, reason=str(missing_browser()))
 
 
 @pytest.fixture(scope="module")
@@ -63,18 +41,8 @@ def downloads(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser(downloads):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (*FLAGS, PIXELS, f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}"):
-        options.add_argument(flag)
-    options.add_experimental_option(
-        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
-    )
-    driver = webdriver.Chrome(options=options, service=Service(str(DRIVER)))
+def browser(downloads, tmp_path_factory):
+    driver = start_chromium(tmp_path_factory.mktemp("profile"), downloads=downloads, flags=[READ_PIXELS])
     yield driver
     driver.quit()
 
