@@ -73,6 +73,17 @@ def test_every_event_is_listed_and_a_click_shows_its_frame(browser, review_case,
         assert "selected" in _rows(browser)[i].get_attribute("class")
 
 
+def test_a_video_the_browser_cannot_play_is_named_on_the_page(browser, review_case, tmp_path):
+    spot_dir = Path(shutil.copytree(review_case.spot_dir, tmp_path / "spot" / "224p"))
+    notes = spot_dir / "match notes.mp4"
+    notes.write_text("not a video, notes about one\n" * 50)
+    browser.get(write_review(spot_dir, video=notes).page.as_uri())
+    _wait(browser, "return !document.getElementById('video-problem').hidden")
+    problem = _text(browser, "video-problem")
+    assert "cannot load or play match notes.mp4" in problem and "--video PATH" in problem
+    assert len(_rows(browser)) == len(read_events_csv(spot_dir / "events.csv"))  # the list still works
+
+
 def test_filters_show_what_events_csv_says(browser, page):
     from selenium.webdriver.support.ui import Select
 

@@ -512,6 +512,7 @@
     $("f-match-box").hidden = !TRUTH;
     const legend = [["\u25cf", "--left", "left team"], ["\u25cf", "--right", "right team"]];
     if (TRUTH) legend.push(["\u25cb", "--false", "false alarm"], ["\u25cb", "--wrong", "wrong team"], ["|", "--miss", "missed label"], ["|", "", "found label"]);
+    legend.push(["\u25cb", "", "rejected"]);
     for (const [symbol, colour, text] of legend) {
       const item = el("span");
       item.append(el("b", { style: "color:" + (colour ? css(colour) : "#8d939b") }, symbol), " " + text);
@@ -528,6 +529,9 @@
     for (const id of ["f-class", "f-team", "f-conf", "f-status", "f-match"]) {
       for (const name of ["input", "change"]) $(id).addEventListener(name, renderList);
     }
+    // A clicked button or a chosen option gives the keys back to the page (j, k, a, r, space...).
+    document.addEventListener("click", (ev) => { if (ev.target.matches("button")) ev.target.blur(); });
+    document.addEventListener("change", (ev) => { if (ev.target.matches("select")) ev.target.blur(); });
     $("export").addEventListener("click", exportLabels);
     $("accept-shown").addEventListener("click", () => {
       const open = shownEvents().filter((e) => e.status === "");
