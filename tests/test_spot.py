@@ -88,7 +88,7 @@ def test_json_and_csv_list_the_same_events_and_the_overlay_keeps_every_frame(h26
     written = {"results_spotting.json", "events.csv", "timeline.png", "spot.json", "overlay.mp4"}
     assert set(result.files) == written
     facts = json.loads(result.files["spot.json"].read_text())
-    assert facts["video"] == str(short) and facts["frames"] == 200 and facts["threshold"] == 0.05
+    assert facts["video"] == str(short.resolve()) and facts["frames"] == 200 and facts["threshold"] == 0.05
     document = json.loads(result.files["results_spotting.json"].read_text())
     rows = list(csv.DictReader(result.files["events.csv"].read_text().splitlines()))
     assert len(rows) == len(document["predictions"]) == len(result.events) > 0

@@ -21,6 +21,7 @@ from dudek_dali.cli import (  # noqa: F401
     frames_commands,
     pipeline_commands,
     prepare_commands,
+    review_commands,
     spot_commands,
     spotting_commands,
     submit_commands,

@@ -29,6 +29,9 @@ def spot(
     overlay: bool = typer.Option(
         False, "--overlay", help="Also write overlay.mp4: the video with the events drawn."
     ),
+    review: bool = typer.Option(
+        False, "--review", help="Also write review.html: the events to review in a browser (dudek review)."
+    ),
     threshold: float = typer.Option(0.2, help="Lowest confidence an event is listed with (0 < T <= 1)."),
     device: str = typer.Option("auto", help=DEVICE_HELP),
     source: str = source_option(),
@@ -47,7 +50,7 @@ def spot(
     except ValueError as err:
         raise UserError(str(err)) from None
     _, failed = spot_videos(
-        videos, model_checkpoint_path, out=out, config=config, overlay=overlay, source=source,
+        videos, model_checkpoint_path, out=out, config=config, overlay=overlay, review=review, source=source,
         device=device, on_result=_report,
     )  # fmt: skip
     if failed:

@@ -28,14 +28,14 @@ from dudek_dali.files import write_json, write_text
 from dudek_dali.inference.events import SpotConfig, Spotted
 from dudek_dali.inference.model import TrainedModel, load_model
 from dudek_dali.sources import AUTO, Source, as_source
+from dudek_dali.spotting.spot_folder import EVENTS_FILE, OVERLAY_FILE, SPOT_RECORD
 from dudek_dali.spotting.spotted import events_csv
 from dudek_dali.spotting.submission import RESULTS_FILE, results_document
 
 if TYPE_CHECKING:
     import torch
 
-OVERLAY = "overlay.mp4"
-SPOT_FILE = "spot.json"
+TIMELINE_FILE = "timeline.png"
 
 
 @dataclass
@@ -55,15 +55,21 @@ def spot_video(
     out: Path | str = "spot",
     config: SpotConfig | None = None,
     overlay: bool = False,
+    review: bool = False,
 ) -> SpotResult:
-    """Spot one video and write its files (see the module docstring); a source name is resolved on
-    the model's device."""
+    """Spot one video and write its files (see the module docstring; ``review``: also the review
+    page, :func:`~dudek_dali.spotting.review.write_review`); a source name is resolved on the
+    model's device."""
     started = time.perf_counter()
     config = config or SpotConfig()
     source = as_source(source, device=model.device, job="read")
     spotted = model.spotted(video, config=config, source=source)
     result = SpotResult(**vars(spotted), out_dir=Path(out) / Path(video).stem)
     result.files = write_outputs(result, model, config=config, overlay=overlay)
+    if review:
+        from dudek_dali.spotting.review import REVIEW_PAGE, write_review
+
+        result.files[REVIEW_PAGE] = write_review(result.out_dir).page
     result.seconds = time.perf_counter() - started
     return result
 
@@ -75,6 +81,7 @@ def spot_videos(
     out: Path | str = "spot",
     config: SpotConfig | None = None,
     overlay: bool = False,
+    review: bool = False,
     source: Source | str = AUTO,
     device: str | torch.device | None = None,
     on_result: Callable[[SpotResult | tuple[Path, str]], None] | None = None,
@@ -91,7 +98,7 @@ def spot_videos(
     for path in paths:
         try:
             result: SpotResult | tuple[Path, str] = spot_video(
-                path, model, source=source, out=out, config=config, overlay=overlay
+                path, model, source=source, out=out, config=config, overlay=overlay, review=review
             )
             done.append(result)
         except DudekError as err:
@@ -111,19 +118,19 @@ def write_outputs(
 
     out = result.out_dir
     document = results_document(result.video.stem, result.predictions)
-    facts = {
-        "video": str(result.video), "fps": result.fps, "frames": result.frames,
+    facts = {  # the video's absolute path: the review page finds it from wherever it is written
+        "video": str(result.video.resolve()), "fps": result.fps, "frames": result.frames,
         "threshold": config.threshold, "source": result.source, "model": model.checkpoint,
     }  # fmt: skip
     files = {
         RESULTS_FILE: write_json(out / RESULTS_FILE, document, indent=1),
-        "events.csv": write_text(out / "events.csv", events_csv(result.events)),
-        "timeline.png": plot_timeline(
+        EVENTS_FILE: write_text(out / EVENTS_FILE, events_csv(result.events)),
+        TIMELINE_FILE: plot_timeline(
             f"{result.video.name}: {len(result.events)} events", [], result.predictions,
-            out / "timeline.png", label_set=model.label_set, min_confidence=0.0,
+            out / TIMELINE_FILE, label_set=model.label_set, min_confidence=config.threshold,
         ),
-        SPOT_FILE: write_json(out / SPOT_FILE, facts, indent=1),
+        SPOT_RECORD: write_json(out / SPOT_RECORD, facts, indent=1),
     }  # fmt: skip
     if overlay:
-        files[OVERLAY] = write_overlay(result.video, result.events, out / OVERLAY)
+        files[OVERLAY_FILE] = write_overlay(result.video, result.events, out / OVERLAY_FILE)
     return files
