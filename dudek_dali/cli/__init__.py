@@ -20,6 +20,7 @@ from dudek_dali.cli import (  # noqa: F401
     doctor_commands,
     dudek_commands,
     frames_commands,
+    hub_commands,
     pipeline_commands,
     prepare_commands,
     spot_commands,

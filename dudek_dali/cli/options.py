@@ -7,6 +7,10 @@ DECODE_HELP = (
     "Default: the GPU when CUDA is visible."
 )
 DEVICE_HELP = "Torch device for the model: auto (CUDA when visible), cpu, cuda or cuda:N."
+TRUST_PICKLE_HELP = (
+    "Load a .pt checkpoint that needs arbitrary Python objects (full unpickling: it can run "
+    "code). Only for files from a source you trust."
+)
 
 
 def source_choice(decode_on_gpu: bool | None) -> str:

@@ -6,12 +6,17 @@ this module only adds what is about spelling: both ``--dataset-path`` and the se
 true`` and ``--use_wandb true``, ``HxW`` sizes, and the ``--decode-on-gpu`` / ``--decode-on-cpu``
 / ``--frames`` flags for the video source. ``overrides`` lets the dude-k aliases
 (:mod:`.dudek_commands`) show their own defaults.
+The other way round, :func:`command_line` spells a stored training config as the command that
+ran it (for model cards).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
+import shlex
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, get_type_hints
 
 import typer
@@ -106,6 +111,45 @@ def command_parameters(command: str, overrides: dict[str, Any] | None = None) ->
                 _kw(f.name, hints[f.name], typer.Option(value, *names, help=help_text, metavar=metavar))
             )
     return params
+
+
+def command_line(train_config: Mapping[str, Any]) -> str | None:
+    """The ``dudek`` command that trains with ``train_config`` (a stored ``TrainConfig.to_dict()``),
+    giving only the options that differ from the command's defaults; None for other configs."""
+    if "layout" not in train_config:
+        return None
+    if train_config["layout"] == "broadcast":
+        command = "pretrain"
+    else:
+        command = "train" if train_config.get("validate", True) else "train-challenge"
+    hints = get_type_hints(TrainConfig)
+    words = ["dudek", command]
+    for f in dataclasses.fields(TrainConfig):
+        meta = f.metadata
+        if command not in meta["commands"] or f.name not in train_config:
+            continue
+        value = train_config[f.name]
+        if _plain(value) == _plain(meta["per_command"].get(command, f.default)) and not meta["required"]:
+            continue
+        name = option_names(f.name)[0]
+        if f.name == "video_source":
+            words += [flag for flag, (source, _) in SOURCE_FLAGS.items() if source == value]
+        elif hints[f.name] is bool and f.name not in SEED_BOOLS:
+            words.append(name if value else f"--no-{name[2:]}")
+        elif f.name in SEED_BOOLS:
+            words += [name, str(bool(value)).lower()]
+        elif f.name == "input_size":
+            words += [name, format_size(tuple(value))]
+        else:
+            words += [name, str(value)]
+    return shlex.join(words)
+
+
+def _plain(value: Any) -> Any:
+    """Stored values are plain (paths as strings, tuples as lists): compare defaults the same way."""
+    if isinstance(value, Path):
+        return str(value)
+    return list(value) if isinstance(value, tuple) else value
 
 
 def config_values(values: dict[str, Any]) -> dict[str, Any]:
