@@ -52,6 +52,11 @@ TOLERANCE = 1e-4
 SHUFFLED = BAS.classes[5:] + BAS.classes[:5]
 OSL_CONFIGS = Path(opensportslib.__file__).parent / "configs" / "localization"
 PUBLISHED = "OpenSportsLab/OSL-loc-snbas-2025-e2e"
+# OSL's optimizer builder makes a CUDA gradient scaler, which warns twice on a CPU machine.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:`torch.cuda.amp.GradScaler:FutureWarning"),
+    pytest.mark.filterwarnings("ignore:torch.cuda.amp.GradScaler is enabled:UserWarning"),
+]
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -170,7 +175,7 @@ def test_payload_records_the_model_and_its_frames(osl_model, tmp_path) -> None:
     )
     assert (config.clip_frames, config.stride, config.input_size) == (CLIP, 12, (224, 398))
     assert config.frame_offset == 1 and config.teams is False  # OSL's config reads video with DALI
-    assert payload["label_set"] == "bas" and payload["epoch"] == 7
+    assert payload["label_set"] == "bas"
     assert payload["metric"] == {"osl_map": pytest.approx(0.4798)}  # an np.float64 in OSL's file
     assert payload["train_config"] == {"stride": 12, "input_size": [224, 398]}
     note = payload["conversion_note"]

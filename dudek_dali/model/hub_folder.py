@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from dudek_dali.errors import CheckpointError
-from dudek_dali.files import write_atomic, write_json, write_text
+from dudek_dali.files import write_bytes, write_json, write_text
 from dudek_dali.model.families import (
     clip_geometry,
     family_of,
@@ -50,16 +50,14 @@ def write_hub_folder(
     ``repo_id`` goes into the model card's usage line; ``describe_training`` turns the stored
     training options into the command line that trained the model.
     """
-    from safetensors.torch import save_file
+    from safetensors.torch import save
 
     folder = Path(folder)
     if not payload.get("model_config"):
         raise CheckpointError("a Hub folder needs the model's config; bare weights cannot be saved as one")
     config = model_config_from_dict(payload["model_config"])
     tensors = {name: tensor.detach().cpu().contiguous().clone() for name, tensor in payload["model"].items()}
-    weights = write_atomic(
-        folder / WEIGHTS, lambda tmp: save_file(tensors, str(tmp), metadata={"format": "pt"})
-    )
+    weights = write_bytes(folder / WEIGHTS, save(tensors, metadata={"format": "pt"}))
     train = payload.get("train_config") or {}
     command = describe_training(train) if describe_training and not payload.get("converted_from") else None
     card = write_text(folder / CARD, model_card(payload, repo_id=repo_id, training_command=command))

@@ -24,8 +24,11 @@ from dudek_dali.model.families import (
     model_config_from_dict,
 )
 
-_DATASETS = {BAS.name: "SoccerNet/SN-BAS-2025"}
-_METRICS = {"map": "team-mAP@1 on the validation games", "loss": "validation loss"}
+_METRICS = {
+    "map": "team-mAP@1 on the validation games",
+    "loss": "validation loss",
+    "osl_map": "mAP on the validation games, as OSL measured it (its own metric)",
+}
 
 
 def model_card(
@@ -41,7 +44,7 @@ def model_card(
     geometry = clip_geometry(config, payload.get("train_config"))
     train = dict(payload.get("train_config") or {})
     converted = payload.get("converted_from")
-    lines = [*_front_matter(payload, config, label_set, train), "", f"# {_title(config, label_set)}", ""]
+    lines = [*_front_matter(payload, config, label_set), "", f"# {_title(config, label_set)}", ""]
     lines += [_architecture(config), "", _outputs(config, label_set), ""]
     height, width = geometry["input_size"]
     lines += [
@@ -74,13 +77,12 @@ def _label_set(payload: Mapping[str, Any]) -> LabelSet:
     return ACTION_SPOTTING if name == ACTION_SPOTTING.name else BAS
 
 
-def _front_matter(payload: Mapping[str, Any], config: Any, label_set: LabelSet, train: dict) -> list[str]:
-    family = family_of(config)
+def _front_matter(payload: Mapping[str, Any], config: Any, label_set: LabelSet) -> list[str]:
+    """Hub metadata. No ``datasets``: a checkpoint knows the folder it was trained on, not which
+    dataset that was (a synthetic look-alike has SN-BAS-2025's layout too)."""
+    task = "ball-action-spotting" if label_set is BAS else "action-spotting"
     lines = ["---", "library_name: dudek_dali", "pipeline_tag: video-classification", "tags:"]
-    lines += [f"- {tag}" for tag in ("action-spotting", "soccernet", "ball-action-spotting", family)]
-    dataset = _DATASETS.get(label_set.name) if train.get("layout", "bas") == "bas" else None
-    if dataset:
-        lines += ["datasets:", f"- {dataset}"]
+    lines += [f"- {tag}" for tag in dict.fromkeys(("action-spotting", task, "soccernet", family_of(config)))]
     if payload.get("base_model"):
         lines.append(f"base_model: {payload['base_model']}")
     return [*lines, "---"]
@@ -125,18 +127,22 @@ def _outputs(config: Any, label_set: LabelSet) -> str:
 def _training(train: dict, command: str | None) -> list[str]:
     if "layout" not in train:  # not a dudek training run
         return []
-    layout = "SN-BAS-2025 games" if train["layout"] == "bas" else "SoccerNet broadcast games (pretraining)"
-    lines = ["## Training", "", f"Trained with dudek_dali on {layout} in `{train.get('dataset_path')}`"]
+    layout = "SN-BAS-2025's layout" if train["layout"] == "bas" else "the broadcast layout (pretraining)"
+    lines = [
+        "## Training",
+        "",
+        f"Trained with dudek_dali on the games in `{train.get('dataset_path')}` ({layout})",
+    ]
     if command is None:
         return [*lines[:-1], lines[-1] + "; `train_config` in config.json lists every option.", ""]
-    lines[-1] += " (options at their defaults left out; `train_config` in config.json lists every one):"
+    lines[-1] += ". Options at their defaults are left out; `train_config` in config.json lists every one:"
     return [*lines, "", "```bash", command, "```", ""]
 
 
 def _validation(payload: Mapping[str, Any], label_set: LabelSet) -> list[str]:
     metric = dict(payload.get("metric") or {})
-    epoch = payload.get("epoch")
-    at = f" (epoch {epoch})" if isinstance(epoch, int) else ""
+    epoch = payload.get("epoch")  # epochs trained when the checkpoint was written
+    at = f" (after {_count(epoch, 'epoch')})" if isinstance(epoch, int) else ""
     lines = ["## Validation", ""]
     if not metric:
         return [*lines, "No validation number is stored with this model (trained without validation)."]

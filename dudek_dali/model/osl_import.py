@@ -184,13 +184,14 @@ def _classes(value: Any, path: Path) -> tuple[str, ...]:
 
 
 def _component(document: Any, registry: str, path: Path) -> Any:
-    """The backbone or head name: ``MODEL.components.*.source.name`` or legacy ``MODEL.<registry>.type``."""
+    """The backbone or head name: ``MODEL.components.*`` (``source.name`` or ``params.type``), or the
+    legacy ``MODEL.<registry>.type``."""
     kind = "encoder" if registry == "backbone" else registry
     for component in (_get(document, "MODEL.components") or {}).values():
         if isinstance(component, Mapping) and (
             _get(component, "source.registry") == registry or component.get("kind") == kind
         ):
-            return _get(component, "source.name")
+            return _get(component, "source.name") or _get(component, "params.type")
     legacy = _get(document, f"MODEL.{registry}.type")
     if legacy is None:
         raise CheckpointError(
@@ -217,7 +218,7 @@ def osl_payload(
     """A dudek_dali model payload (without ``format``) of the converted ``state``.
 
     ``config_path`` is the ``config.yaml`` ``osl`` came from (None: the defaults were assumed);
-    ``checkpoint`` the whole OSL file, for its epoch and best validation value.
+    ``checkpoint`` the whole OSL file, for its best validation value.
     """
     converted, config, label_set = convert_osl_state(state, osl, path)
     payload: dict[str, Any] = {
@@ -230,10 +231,7 @@ def osl_payload(
         "conversion_note": _note(path, config, label_set, config_path),
         "metric": {},
     }
-    checkpoint = checkpoint or {}
-    if isinstance(checkpoint.get("epoch"), int):
-        payload["epoch"] = checkpoint["epoch"]
-    best = checkpoint.get("best_criterion_valid")
+    best = (checkpoint or {}).get("best_criterion_valid")
     if isinstance(best, (int, float)) and math.isfinite(float(best)):
         payload["metric"] = {f"osl_{osl.criterion}": float(best)}
     return payload

@@ -3,8 +3,9 @@
 A pickle can name any Python callable to rebuild its objects, so loading a foreign checkpoint
 the old way (``weights_only=False``, as dude-k and OSL load theirs) runs whatever its author put
 in it. Every checkpoint here is read with torch's restricted unpickler, which rebuilds tensors
-and plain containers only, plus two numpy globals (``numpy.dtype`` and the scalar constructor):
-trainers store metrics as ``np.float64``, and those rebuild a number from raw bytes, nothing more.
+and plain containers only, plus (torch >= 2.6) numpy scalars: ``numpy.dtype`` of a number type
+and the scalar constructor. Trainers store metrics as ``np.float64`` (OSL's best validation
+value is one), and those rebuild a number from raw bytes, nothing more.
 
 A file that needs any other global is refused with one line naming the file, the globals it
 asks for and the option that accepts it (``--trust-pickle``; ``trust_pickle=True`` in Python).
@@ -13,6 +14,7 @@ With that option the file is loaded the old way and a warning says so.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import pickle
 import re
@@ -36,6 +38,7 @@ _NUMPY_SCALARS: list[Any] = [
     *sorted({type(np.dtype(code)) for code in "?bBhHiIlLqQefdgFDG"}, key=str),
 ]
 _ALLOWED = {"numpy.dtype", "numpy._core.multiarray.scalar", "numpy.core.multiarray.scalar"}
+_NUMPY_ALLOWED = torch.__version__ >= (2, 6)  # type: ignore[operator]  # safe_globals with aliases
 _GLOBAL = re.compile(r"GLOBAL ([\w.]+)")
 _SHOWN = 3
 
@@ -53,7 +56,7 @@ def load_torch_file(path: Path, *, trust_pickle: bool = False) -> Any:
     if not path.is_file():
         raise CheckpointError(f"{path}: checkpoint not found")
     try:
-        with torch.serialization.safe_globals(_NUMPY_SCALARS):
+        with _numpy_scalars_allowed():
             return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as err:
         names = _unsafe_globals(path, err)
@@ -70,13 +73,21 @@ def load_torch_file(path: Path, *, trust_pickle: bool = False) -> Any:
         raise _unreadable(path, err) from None
 
 
+def _numpy_scalars_allowed() -> contextlib.AbstractContextManager:
+    """torch >= 2.6 takes the allowance (with the old numpy spelling); older torch: tensors and plain
+    values only, so a checkpoint holding numpy scalars is refused there."""
+    if not _NUMPY_ALLOWED:
+        return contextlib.nullcontext()
+    return torch.serialization.safe_globals(_NUMPY_SCALARS)
+
+
 def _unsafe_globals(path: Path, err: Exception) -> list[str]:
     """The globals beyond the allowed ones that ``path`` asks the unpickler for (empty: none)."""
     try:
         names = torch.serialization.get_unsafe_globals_in_checkpoint(path)
     except Exception:  # the legacy (non-zip) format cannot be listed: the error names the first one
         names = _GLOBAL.findall(str(err))
-    return sorted(set(names) - _ALLOWED)
+    return sorted(set(names) - (_ALLOWED if _NUMPY_ALLOWED else set()))
 
 
 def _refusal(path: Path, names: list[str]) -> str:
