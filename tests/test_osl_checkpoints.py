@@ -198,14 +198,26 @@ def test_deeper_gru_and_no_shift_convert_too(tmp_path) -> None:
     assert difference < TOLERANCE
 
 
-def test_a_checkpoint_without_its_config_gets_osls_sn_bas_defaults(osl_model, tmp_path) -> None:
-    path = tmp_path / "model.pth.tar"
-    torch.save(osl_model.state_dict(), path)  # a bare state dict, as OSL's loader also accepts
-    payload = read_checkpoint(path)
-    assert (
-        payload["model_config"]["clip_frames"] == 100
-        and "assuming OSL's SN-BAS config" in payload["conversion_note"]
-    )
+def test_every_layout_osls_loader_accepts_converts_alike(osl_model, tmp_path) -> None:
+    """A bare state dict, one under ``state_dict`` with DataParallel's ``module.``, and the older
+    names without ``backbone.``/``head.`` (which OSL's loader maps to them) give the same weights.
+    Without a ``config.yaml`` beside the file, OSL's SN-BAS config is assumed and said so."""
+    state = osl_model.state_dict()
+    older = {k.removeprefix("backbone.").removeprefix("head."): v for k, v in state.items()}
+    layouts = {
+        "bare.pth.tar": state,
+        "wrapped.pt": {"state_dict": {f"module.{k}": v for k, v in state.items()}, "epoch": 3},
+        "older.bin": older,
+    }
+    converted = []
+    for name, content in layouts.items():
+        torch.save(content, tmp_path / name)
+        payload = read_checkpoint(tmp_path / name)
+        assert payload["model_config"]["clip_frames"] == 100 and payload["converted_from"] == "opensportslib"
+        assert "no config.yaml: assuming OSL's SN-BAS config" in payload["conversion_note"]
+        converted.append(payload["model"])
+    assert all(c.keys() == converted[0].keys() for c in converted)
+    assert all(torch.equal(c[k], converted[0][k]) for c in converted[1:] for k in c)
 
 
 def test_an_event_lands_on_the_frame_osl_labels_and_reports(tmp_path) -> None:
