@@ -58,9 +58,9 @@ def epoch_build(game, lines: int) -> dict[str, float]:
         created = time.perf_counter() - start
         with loader:
             plan = loader.plan()
-            loader._build(plan, 0)  # the file's frame index, cached by DALI from here on
+            loader._build(plan)  # the file's frame index, cached by DALI from here on
             start = time.perf_counter()
-            loader._build(plan, 1)
+            loader._build(plan)
             result[f"{name}_build_s"] = time.perf_counter() - start
         if segment_frames:
             result["remux_s"] = created
@@ -72,7 +72,9 @@ def index_build(game) -> dict[str, float]:
     from dudek_dali.pipelines.graph import GraphSpec, build_pipeline
     from dudek_dali.pipelines.links import VideoLinks
 
-    spec = GraphSpec(device="cpu", size=(224, 224), sequence_length=80, stride=2, batch_size=2)
+    spec = GraphSpec(
+        backend="cpu", device_id=None, size=(224, 224), sequence_length=80, stride=2, batch_size=2
+    )
     path = game.videos[0].path
     times = {}
     with VideoLinks() as first, VideoLinks() as second:

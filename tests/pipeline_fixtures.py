@@ -25,10 +25,11 @@ def _cuda() -> bool:
     return torch.cuda.is_available()
 
 
+# Where the loaders deliver (a torch device): the CPU decodes with DALI's CPU backend, CUDA with NVDEC.
 DEVICES = [
     pytest.param("cpu", id="cpu"),
     pytest.param(
-        "gpu",
+        "cuda",
         id="gpu",
         marks=[pytest.mark.gpu, pytest.mark.skipif(not _cuda(), reason="needs a CUDA GPU")],
     ),

@@ -34,7 +34,7 @@ def test_h264_clips_are_the_stamped_frames(h264):
     layout, root = h264
     games = labelled(games_of(root, layout))
     options = {"clip_frames": 16, "stride": 2, "overlap": 4, "enforce_epoch_size": 12, "batch_size": 4}
-    with dali_loader(games, "gpu", augment=AugmentConfig.off(), **options) as loader:
+    with dali_loader(games, "cuda", augment=AugmentConfig.off(), **options) as loader:
         plan = loader.plan()
         batches = list(loader)
     assert any(c.start % 250 > 100 for c in plan)  # decoding really starts far from a keyframe
@@ -50,7 +50,7 @@ def test_h264_game_reader_windows_are_the_stamped_frames(h264):
     game = games_of(root, layout)[0]
     config = GameReaderConfig(clip_frames=32, stride=2, overlap=8, batch_size=4, chunk_frames=40)
     seen = 0
-    for batch in DaliGameReader(game, config, device="gpu"):
+    for batch in DaliGameReader(game, config, device="cuda"):
         for clip, numbers in zip(batch.frames, batch.frame_numbers, strict=True):
             real = numbers >= 0
             assert stamped_indices(clip[real]) == numbers[real].tolist()

@@ -26,13 +26,12 @@ from safetensors.torch import load_file
 
 from dudek_dali.cli import app
 from dudek_dali.cli.train_commands import config_from_options
-from dudek_dali.cli.train_options import command_line
+from dudek_dali.cli.train_options import command_line, train_config
 from dudek_dali.errors import CheckpointError
 from dudek_dali.model import TDeedConfig, create_model, read_checkpoint, save_pretrained
 from dudek_dali.model.checkpoint import FORMAT, write_checkpoint
 from dudek_dali.model.families import create_model_from_checkpoint, inference_defaults
 from dudek_dali.model.hub_download import HubModel, parse_hub_spec
-from dudek_dali.train.config import TrainConfig
 
 CLIP = 8
 REPO = "dudek-test/tdeed-tiny"
@@ -41,16 +40,17 @@ FILES = ["README.md", "config.json", "model.safetensors"]
 
 def tdeed_payload(seed: int = 0) -> dict:
     """A model checkpoint as ``dudek train`` writes one: small T-DEED, every tensor randomised."""
-    config = TDeedConfig(features_model_name="regnety_002", clip_frames=CLIP, n_layers=1)
+    options = {
+        "dataset_path": Path("/data/SN-BAS 2025"), "clip_frames_count": CLIP,
+        "features_model_name": "regnety_002", "tdeed_arch_n_layers": 1, "input_size": (224, 398),
+        "ema": True, "source": "dali-cpu", "save_every_epoch": True, "nr_epochs": 12,
+        "gaussian_blur_kernel_size": 0, "pretrained": False,
+    }  # fmt: skip
+    train = train_config("train", options)
     torch.manual_seed(seed)
-    net = randomise(create_model(config), seed)
-    train = TrainConfig.for_command(
-        "train", dataset_path=Path("/data/SN-BAS 2025"), clip_frames_count=CLIP,
-        features_model_name="regnety_002", tdeed_arch_n_layers=1, input_size=(224, 398), ema=True,
-        video_source="dali-cpu", save_every_epoch=True, nr_epochs=12,
-    )  # fmt: skip
+    net = randomise(create_model(train.model), seed)
     return {
-        "format": FORMAT, "kind": "model", "model": net.state_dict(), "model_config": config.to_dict(),
+        "format": FORMAT, "kind": "model", "model": net.state_dict(), "model_config": train.model.to_dict(),
         "label_set": "bas", "train_config": train.to_dict(), "epoch": 11, "global_step": 3000,
         "metric": {"map": 0.5310},
     }  # fmt: skip
@@ -84,12 +84,10 @@ def test_save_pretrained_writes_config_weights_and_card(payload, checkpoint, tmp
     config = json.loads((out / "config.json").read_text())
     assert config["family"] == "tdeed" and config["teams"] is True and config["label_set"] == "bas"
     assert (config["clip_frames"], config["stride"], config["input_size"]) == (CLIP, 2, [224, 398])
-    assert (
-        config["model_config"] == payload["model_config"]
-        and config["train_config"] == payload["train_config"]
-    )
+    assert config["model_config"] == {"family": "tdeed", **payload["model_config"], "pretrained": False}
+    assert config["train_config"] == payload["train_config"]
     assert config["metric"] == {"map": 0.5310} and config["epoch"] == 11
-    assert config["inference"] == inference_defaults(TDeedConfig(**payload["model_config"]))
+    assert config["inference"] == inference_defaults(TDeedConfig.from_dict(payload["model_config"]))
     weights = load_file(str(out / "model.safetensors"))
     assert weights.keys() == payload["model"].keys()
     assert all(torch.equal(weights[k], v) for k, v in payload["model"].items())
@@ -112,7 +110,7 @@ def test_model_card_says_what_how_and_how_well(payload, tmp_path) -> None:
     command = body.split("## Training")[1].split("```bash\n")[1].split("\n```")[0]
     words = shlex.split(command)
     assert words[:4] == ["dudek", "train", "--dataset-path", "/data/SN-BAS 2025"]
-    assert "--ema" in words and "--decode-on-cpu" in words and "--mixup" not in words  # defaults left out
+    assert "--ema" in words and "--source" in words and "--mixup" not in words  # defaults left out
     train = typer.main.get_command(app).commands["train"]  # the real command line parses it back
     parsed = config_from_options("train", train.make_context("train", words[2:]).params)
     assert parsed.to_dict() == payload["train_config"]
@@ -121,7 +119,10 @@ def test_model_card_says_what_how_and_how_well(payload, tmp_path) -> None:
 def test_the_folder_reads_back_as_the_same_model(payload, checkpoint, tmp_path) -> None:
     save_pretrained(checkpoint, tmp_path / "m")
     loaded = read_checkpoint(tmp_path / "m")
-    assert loaded["format"] == FORMAT and loaded["model_config"] == payload["model_config"]
+    assert loaded["format"] == FORMAT and loaded["model_config"] == {
+        **payload["model_config"],
+        "pretrained": False,
+    }
     assert loaded["train_config"] == payload["train_config"] and loaded["label_set"] == "bas"
     assert torch.equal(logits(loaded, "folder"), logits(read_checkpoint(checkpoint), checkpoint))
 

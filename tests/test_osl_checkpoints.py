@@ -177,7 +177,6 @@ def test_payload_records_the_model_and_its_frames(osl_model, tmp_path) -> None:
     assert config.frame_offset == 1 and config.teams is False  # OSL's config reads video with DALI
     assert payload["label_set"] == "bas"
     assert payload["metric"] == {"osl_map": pytest.approx(0.4798)}  # an np.float64 in OSL's file
-    assert payload["train_config"] == {"stride": 12, "input_size": [224, 398]}
     note = payload["conversion_note"]
     assert "\n" not in note and str(checkpoint) in note and "without teams" in note
 

@@ -4,10 +4,10 @@ GRU, team-less class head), behind one API (:mod:`.families`: ``create_model(con
 ``model_config_from_dict``).
 
 Also their checkpoints (:mod:`.checkpoint`: ``.pt`` files, Hub-style folders, ``hf://`` repositories,
-dude-k and OSL files converted), the Hub format both ways (:mod:`.publish`), partial weight loading
-(:mod:`.weights`) and the trained model a checkpoint restores (:mod:`.trained`). The names below
-are imported on first use, so ``from dudek_dali.model import TDeedConfig`` does not pay for torch
-and timm.
+dude-k and OSL files converted), the Hub format both ways (:mod:`.publish`) and partial weight
+loading (:mod:`.weights`); the trained model a checkpoint restores for inference is
+:mod:`dudek_dali.inference`. The names below are imported on first use, so
+``from dudek_dali.model import TDeedConfig`` does not pay for torch and timm.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from dudek_dali.model.e2e_spot import E2ESpot
     from dudek_dali.model.publish import push_to_hub, save_pretrained
     from dudek_dali.model.tdeed import TDeed, TDeedOutput
-    from dudek_dali.model.trained import TrainedModel, load_trained_model
     from dudek_dali.model.weights import LOAD_MODES, LoadMode, load_weights, model_state_for
 
 _LAZY = {
@@ -40,8 +39,6 @@ _LAZY = {
     "model_state_for": "weights",
     "read_checkpoint": "checkpoint",
     "write_checkpoint": "checkpoint",
-    "TrainedModel": "trained",
-    "load_trained_model": "trained",
 }
 
 
@@ -62,10 +59,8 @@ __all__ = [
     "TDeedConfig",
     "TDeedOutput",
     "TemporalShiftMode",
-    "TrainedModel",
     "create_model",
     "import_checkpoint",
-    "load_trained_model",
     "load_weights",
     "model_config_dict",
     "model_config_from_dict",

@@ -6,7 +6,8 @@
   dispatching on its ``family`` key. A missing key means ``"tdeed"``: every checkpoint written
   before E2E-Spot existed is a T-DEED one, and still loads;
 * :func:`model_config_dict` is the inverse, with ``family`` always written;
-* :func:`create_model_from_checkpoint` rebuilds the network a checkpoint payload holds;
+* :func:`checkpoint_config` reads a checkpoint payload's config (older T-DEED ones included) and
+  :func:`create_model_from_checkpoint` rebuilds the network it holds;
 * :func:`check_converted` checks the weights a converter (dude-k, OSL) made against the network
   their config describes.
 
@@ -30,7 +31,7 @@ TDEED = "tdeed"
 ModelConfig = TDeedConfig | E2ESpotConfig
 CONFIG_TYPES: dict[str, Any] = {TDEED: TDeedConfig, E2E_SPOT: E2ESpotConfig}
 FAMILIES: tuple[str, ...] = tuple(CONFIG_TYPES)
-# T-DEED's geometry before the config carried it: dude-k's frames, as model.trained assumes.
+# T-DEED's frames before its config carried them: the training options' defaults (dude-k's).
 _TDEED_STRIDE = 2
 _TDEED_INPUT_SIZE = (224, 224)
 
@@ -73,16 +74,32 @@ def has_teams(config: ModelConfig) -> bool:
     return bool(getattr(config, "teams", True))
 
 
-def clip_geometry(config: ModelConfig, train_config: Mapping[str, Any] | None) -> dict[str, Any]:
-    """``clip_frames``, ``stride`` and ``input_size`` (``[height, width]``) the model reads.
+def clip_geometry(config: ModelConfig) -> dict[str, Any]:
+    """``clip_frames``, ``stride`` and ``input_size`` (``[height, width]``): the frames the model reads."""
+    return {"clip_frames": config.clip_frames, "stride": config.stride, "input_size": list(config.input_size)}
 
-    E2E-Spot's config carries them; a T-DEED checkpoint keeps stride and size in its training
-    options (dude-k's defaults when absent, as a converted dude-k file has them).
+
+def checkpoint_config(payload: Mapping[str, Any], source: object) -> ModelConfig:
+    """The model config a checkpoint payload holds, ``pretrained`` off (the weights come from the file).
+
+    T-DEED checkpoints written before its config held ``stride`` and ``input_size`` take them from
+    the flat training options stored beside the weights (their defaults when absent). ``source``
+    names the checkpoint in errors.
     """
-    train = dict(train_config or {})
-    stride = getattr(config, "stride", None) or train.get("stride", _TDEED_STRIDE)
-    size = getattr(config, "input_size", None) or train.get("input_size", _TDEED_INPUT_SIZE)
-    return {"clip_frames": config.clip_frames, "stride": int(stride), "input_size": [int(v) for v in size]}
+    stored = payload.get("model_config")
+    if not stored:
+        raise CheckpointError(
+            f"{source}: holds bare weights without their model config; use a dudek checkpoint"
+        )
+    values = {**stored, "pretrained": False}
+    if values.get("family", TDEED) == TDEED:
+        train = payload.get("train_config") or {}
+        values.setdefault("stride", int(train.get("stride", _TDEED_STRIDE)))
+        values.setdefault("input_size", list(train.get("input_size", _TDEED_INPUT_SIZE)))
+    try:
+        return model_config_from_dict(values)
+    except (TypeError, ValueError) as err:
+        raise CheckpointError(f"{source}: unusable model config: {err}") from None
 
 
 def inference_defaults(config: ModelConfig) -> dict[str, Any]:
@@ -110,16 +127,7 @@ def create_model_from_checkpoint(payload: Mapping[str, Any], path: Path | str):
     weights loaded whole, in eval mode on the CPU. ``path`` names the checkpoint in errors."""
     from dudek_dali.model.weights import load_weights
 
-    stored = payload.get("model_config")
-    if not stored:
-        raise CheckpointError(
-            f"{path}: holds bare weights without their model config; use a dudek checkpoint"
-        )
-    try:
-        config = model_config_from_dict({**stored, "pretrained": False})  # the weights come from the file
-    except ValueError as err:
-        raise CheckpointError(f"{path}: {err}") from None
-    model = create_model(config)
+    model = create_model(checkpoint_config(payload, path))
     load_weights(model, payload["model"], mode="whole")
     return model.eval()
 

@@ -22,10 +22,13 @@ from typing import Any
 from dudek_dali.errors import CheckpointError
 from dudek_dali.files import write_bytes, write_json, write_text
 from dudek_dali.model.families import (
+    TDEED,
+    checkpoint_config,
     clip_geometry,
     family_of,
     has_teams,
     inference_defaults,
+    model_config_dict,
     model_config_from_dict,
 )
 from dudek_dali.model.model_card import model_card
@@ -53,9 +56,7 @@ def write_hub_folder(
     from safetensors.torch import save
 
     folder = Path(folder)
-    if not payload.get("model_config"):
-        raise CheckpointError("a Hub folder needs the model's config; bare weights cannot be saved as one")
-    config = model_config_from_dict(payload["model_config"])
+    config = checkpoint_config(payload, "checkpoint")
     tensors = {name: tensor.detach().cpu().contiguous().clone() for name, tensor in payload["model"].items()}
     weights = write_bytes(folder / WEIGHTS, save(tensors, metadata={"format": "pt"}))
     train = payload.get("train_config") or {}
@@ -65,10 +66,10 @@ def write_hub_folder(
     document = {
         "format": HUB_FORMAT,
         "family": family_of(config),
-        "model_config": dict(payload["model_config"]),
+        "model_config": model_config_dict(config),
         "label_set": label_set,
         "teams": has_teams(config),
-        **clip_geometry(config, payload.get("train_config")),
+        **clip_geometry(config),
         "inference": inference_defaults(config),
         **{key: payload[key] for key in _KEPT if payload.get(key) is not None},
     }
@@ -94,18 +95,16 @@ def read_hub_folder(folder: Path | str, *, name: str | None = None) -> dict[str,
         tensors = load_file(str(weights), device="cpu")
     except (SafetensorError, OSError) as err:
         raise CheckpointError(f"{name}: {WEIGHTS} is unreadable (truncated?): {err}") from None
-    train = dict(document.get("train_config") or {})
-    train.setdefault("stride", document["stride"])
-    train.setdefault("input_size", document["input_size"])
-    payload = {
+    model_config = dict(document["model_config"])
+    if model_config.get("family") == TDEED:
+        del model_config["family"]  # in checkpoints a T-DEED's config names no family, as before E2E-Spot
+    return {
         "kind": "model",
         "model": tensors,
-        "model_config": document["model_config"],
+        "model_config": model_config,
         "label_set": document.get("label_set"),
         **{key: document[key] for key in _KEPT if document.get(key) is not None},
     }
-    payload["train_config"] = train
-    return payload
 
 
 def _read_config(path: Path, name: str) -> dict[str, Any]:
@@ -117,9 +116,8 @@ def _read_config(path: Path, name: str) -> dict[str, Any]:
         raise CheckpointError(
             f'{name}: {CONFIG} is not a dudek_dali model config (no "format": "{HUB_FORMAT}")'
         )
-    missing = [key for key in ("model_config", "stride", "input_size") if key not in document]
-    if missing:
-        raise CheckpointError(f"{name}: {CONFIG} lacks {', '.join(missing)}")
+    if "model_config" not in document:
+        raise CheckpointError(f"{name}: {CONFIG} lacks model_config")
     try:
         model_config_from_dict(document["model_config"])
     except (TypeError, ValueError) as err:

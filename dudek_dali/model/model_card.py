@@ -18,10 +18,10 @@ from typing import Any
 from dudek_dali.data.labels import ACTION_SPOTTING, BAS, LabelSet
 from dudek_dali.model.families import (
     E2E_SPOT,
+    checkpoint_config,
     clip_geometry,
     family_of,
     has_teams,
-    model_config_from_dict,
 )
 
 _METRICS = {
@@ -39,9 +39,9 @@ def model_card(
     ``repo_id`` (``org/name``) makes the usage line name the repository; otherwise a placeholder.
     ``training_command`` is the command line that trained it, when the caller can spell it.
     """
-    config = model_config_from_dict(payload["model_config"])
+    config = checkpoint_config(payload, "checkpoint")
     label_set = _label_set(payload)
-    geometry = clip_geometry(config, payload.get("train_config"))
+    geometry = clip_geometry(config)
     train = dict(payload.get("train_config") or {})
     converted = payload.get("converted_from")
     lines = [*_front_matter(payload, config, label_set), "", f"# {_title(config, label_set)}", ""]
@@ -125,14 +125,12 @@ def _outputs(config: Any, label_set: LabelSet) -> str:
 
 
 def _training(train: dict, command: str | None) -> list[str]:
-    if "layout" not in train:  # not a dudek training run
+    data = train.get("data") if isinstance(train.get("data"), Mapping) else train  # older: flat options
+    if "layout" not in data:  # not a dudek training run (a converted model's frames, say)
         return []
-    layout = "SN-BAS-2025's layout" if train["layout"] == "bas" else "the broadcast layout (pretraining)"
-    lines = [
-        "## Training",
-        "",
-        f"Trained with dudek_dali on the games in `{train.get('dataset_path')}` ({layout})",
-    ]
+    layout = "SN-BAS-2025's layout" if data["layout"] == "bas" else "the broadcast layout (pretraining)"
+    where = f"the games in `{data.get('dataset_path')}` ({layout})"
+    lines = ["## Training", "", f"Trained with dudek_dali on {where}"]
     if command is None:
         return [*lines[:-1], lines[-1] + "; `train_config` in config.json lists every option.", ""]
     lines[-1] += ". Options at their defaults are left out; `train_config` in config.json lists every one:"

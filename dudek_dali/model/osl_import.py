@@ -226,7 +226,6 @@ def osl_payload(
         "model": converted,
         "model_config": model_config_dict(config),
         "label_set": label_set.name,
-        "train_config": {"stride": config.stride, "input_size": list(config.input_size)},
         "converted_from": SOURCE,
         "conversion_note": _note(path, config, label_set, config_path),
         "metric": {},
