@@ -1,10 +1,9 @@
 """dude-k's T-DEED checkpoints (the seed, PyPI ``dude.k``) convert exactly into this project's.
 
 Each test builds dude-k's own ``TDeedModule`` (timm offline: no ImageNet download) with every
-tensor randomised, BatchNorm statistics, norms, gates and fusion convs included (initial values
-would hide mistakes: a zero gate shifts nothing, a unit LayerNorm ignores a wrong reshape), saves
-it the way dude-k's training scripts do (``torch.save(model.state_dict(), path)``), converts it
-and compares both networks on one clip. dude-k's GSM allocates its zero padding with
+tensor randomised (``random_weights``: BatchNorm statistics, norms, gates and fusion convs
+included), saves it the way dude-k's training scripts do (``torch.save(model.state_dict(),
+path)``), converts it and compares both networks on one clip. dude-k's GSM allocates its zero padding with
 ``torch.cuda.FloatTensor``, which cannot run on a CPU; the tests swap those two helpers for the
 same zero padding on the input's device and change nothing else.
 """
@@ -26,6 +25,7 @@ import torch
 from dudek.ml.model.tdeed.modules import layers as dudek_layers
 from dudek.ml.model.tdeed.modules import shift as dudek_shift
 from dudek.ml.model.tdeed.modules import tdeed as dudek_tdeed
+from random_weights import randomise
 from torch import nn
 
 from dudek_dali.errors import CheckpointError
@@ -80,23 +80,6 @@ def build_dudek(
             clip_len=clip, features_model_name=name, temporal_shift_mode=mode, **options
         )
     return randomise(model, seed).eval()
-
-
-def randomise(model: nn.Module, seed: int) -> nn.Module:
-    generator = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for key, tensor in model.state_dict().items():
-            if not tensor.is_floating_point():
-                continue
-            noise = torch.randn(tensor.shape, generator=generator)
-            if key.endswith("running_var"):
-                tensor.copy_(torch.rand(tensor.shape, generator=generator) + 0.5)
-            elif key.endswith("running_mean"):
-                tensor.copy_(noise * 0.1)
-            else:  # around the initial value, at its own scale (0.1 for constants)
-                scale = tensor.std().item() if tensor.numel() > 1 else 0.0
-                tensor.add_(noise * max(scale, 0.1) * 0.5)
-    return model
 
 
 def clip_pixels(clip: int = CLIP, seed: int = 1) -> torch.Tensor:

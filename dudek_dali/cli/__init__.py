@@ -19,6 +19,7 @@ from dudek_dali.cli import (  # noqa: F401
     demo_commands,
     doctor_commands,
     frames_commands,
+    hub_commands,
     pipeline_commands,
     prepare_commands,
     review_commands,

@@ -16,6 +16,10 @@ from typer.core import TyperCommand
 from dudek_dali.sources import SOURCE_HELP
 
 DEVICE_HELP = "Torch device for the model: auto (CUDA when visible), cpu, cuda or cuda:N."
+TRUST_PICKLE_HELP = (
+    "Load a .pt checkpoint that needs arbitrary Python objects (full unpickling: it can run "
+    "code). Only for files from a source you trust."
+)
 SOURCE_ALIASES = {"--decode-on-gpu": "dali-gpu", "--decode-on-cpu": "dali-cpu", "--frames": "frames"}
 SOURCE_OPTION_HELP = (
     f"Where frames come from: {SOURCE_HELP}. auto: the fastest source here that reads the video "

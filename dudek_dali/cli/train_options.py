@@ -12,11 +12,15 @@ source is ``--source`` (with dude-k's flags as aliases, :mod:`.options`).
 Three fields follow from the command instead of an option: the layout (``pretrain`` reads the
 broadcast games), whether there are validation games (not for ``train-challenge``) and the model's
 number of outputs (the layout's label set).
+
+:func:`command_line` reads the table the other way: a stored training config (a checkpoint's
+``train_config``) as the command that ran it, for model cards.
 """
 
 from __future__ import annotations
 
 import inspect
+import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -267,6 +271,62 @@ def train_config(
         built[section] = _build(section, make, sections[section])
     sampling = _build("sampling", SamplingConfig, {**sections["sampling"], "augment": built.pop("augment")})
     return TrainConfig(sampling=sampling, **built)
+
+
+# What the two converted options store, back as the option's value.
+_STORED_AS_OPTION: dict[str, Callable[[Any], Any]] = {
+    "event_radius_sec": lambda seconds: 0.0 if seconds is None else seconds,
+    "gaussian_blur_kernel_size": lambda proba: BLUR_KERNEL if proba else 0,
+}
+_ABSENT = object()
+
+
+def command_line(stored: Mapping[str, Any]) -> str | None:
+    """The ``dudek`` command that trains with ``stored`` (a checkpoint's ``TrainConfig.to_dict()``):
+    the options whose value differs from the command's default. None for any other config."""
+    data = stored.get("data")
+    if not isinstance(data, Mapping) or "layout" not in data:
+        return None
+    if data["layout"] == "broadcast":
+        command = "pretrain"
+    else:
+        command = "train" if data.get("validate", True) else "train-challenge"
+    words = ["dudek", command]
+    for o in TRAIN_OPTIONS:
+        value = _stored_value(stored, o.targets[0])
+        if command not in o.commands or value is _ABSENT:
+            continue
+        value = _STORED_AS_OPTION.get(o.name, lambda v: v)(value)
+        default = o.default_for(command)
+        if default is not ... and _plain(value) == _plain(default):
+            continue
+        name = "--source" if o.name == "source" else option_names(o.name)[0]
+        if o.spelling == "switch":
+            words.append(name if value else f"--no-{name[2:]}")
+        elif o.spelling == "seed_bool":
+            words += [name, str(bool(value)).lower()]
+        elif o.spelling == "size":
+            words += [name, format_size(tuple(value))]
+        else:
+            words += [name, str(value)]
+    return shlex.join(words)
+
+
+def _stored_value(stored: Mapping[str, Any], target: str) -> Any:
+    """The value at ``section.field`` (``sampling.augment.flip_proba``) of a stored config."""
+    value: Any = stored
+    for key in target.split("."):
+        if not isinstance(value, Mapping) or key not in value:
+            return _ABSENT
+        value = value[key]
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """Stored values are plain (paths as strings, tuples as lists): defaults compare the same way."""
+    if isinstance(value, Path):
+        return str(value)
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _build(section: str, make: Callable[..., Any], values: dict[str, Any]) -> Any:

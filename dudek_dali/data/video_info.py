@@ -80,11 +80,16 @@ def probe_video(path: Path) -> VideoInfo:
         raise VideoError(f"{path}: unreadable video ({type(err).__name__}: {err})") from None
 
 
-def default_cache_path() -> Path:
+def cache_dir() -> Path:
+    """This project's cache folder: ``$DUDEK_CACHE_DIR``, else ``dudek_dali`` in ``$XDG_CACHE_HOME``."""
     base = os.environ.get("DUDEK_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "dudek_dali"
     )
-    return Path(base) / "video_info.json"
+    return Path(base)
+
+
+def default_cache_path() -> Path:
+    return cache_dir() / "video_info.json"
 
 
 class VideoInfoCache:

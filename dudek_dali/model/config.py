@@ -87,7 +87,28 @@ class TDeedConfig:
         return cls(**values)
 
 
-def _require_int(config: TDeedConfig, name: str, *, minimum: int) -> None:
+def check_shift_mode(mode: object) -> None:
+    """``ValueError`` naming the choices unless ``mode`` is a temporal shift mode."""
+    if mode not in TEMPORAL_SHIFT_MODES:
+        raise ValueError(
+            f"temporal_shift_mode must be one of {', '.join(TEMPORAL_SHIFT_MODES)}, got {mode!r}"
+        )
+
+
+def check_timm_name(name: object) -> None:
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"features_model_name must be a timm model name, got {name!r}")
+
+
+def known_keys(values: dict[str, Any], config_type: type, *, family: str) -> dict[str, Any]:
+    """``values`` when every key is a field of ``config_type``; unknown keys mean another version wrote it."""
+    unknown = sorted(set(values) - {f.name for f in fields(config_type)})
+    if unknown:
+        raise ValueError(f"unknown {family} config keys: {', '.join(unknown)}")
+    return dict(values)
+
+
+def _require_int(config: Any, name: str, *, minimum: int) -> None:
     value = getattr(config, name)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
