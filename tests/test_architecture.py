@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"files", "sizes", "devices"},
     {"data"},
     {"clips", "model", "prepare"},
-    {"pipelines", "frames", "pyav"},
+    {"pipelines", "frames", "pyav", "torchcodec"},
     {"sources"},
     {"spotting"},
     {"train"},

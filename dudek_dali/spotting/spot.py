@@ -28,15 +28,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from dudek_dali.clips.time_grid import nearest_frames
 from dudek_dali.data.games import Game, GameVideo
 from dudek_dali.data.labels import BAS
 from dudek_dali.data.video_check import check_video
 from dudek_dali.data.video_info import VideoInfoCache
+from dudek_dali.data.video_scan import frame_times
 from dudek_dali.devices import resolve_device
 from dudek_dali.errors import DudekError
 from dudek_dali.files import write_json, write_text
 from dudek_dali.model.trained import TrainedModel, load_trained_model
-from dudek_dali.pyav.game_reader import DECODER, frame_times, nearest_frames
+from dudek_dali.pyav.game_reader import DECODER
 from dudek_dali.sources import SourceChoice, check_video_source
 from dudek_dali.spotting.inference import score_game
 from dudek_dali.spotting.pipeline import PostprocessConfig, postprocess_game
