@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from dudek_dali.model.checkpoint import FORMAT, write_checkpoint
+from dudek_dali.model.config import TDeedConfig
 from dudek_dali.train.config import TrainConfig
 
 TINY: dict[str, Any] = {
@@ -32,3 +34,20 @@ def tiny_config(root: Path, out: Path, *, command: str = "train", **overrides: A
     if command == "train-challenge":
         options = {k: v for k, v in options.items() if k not in ("enforce_val_epoch_size", "eval_metric")}
     return TrainConfig.for_command(command, dataset_path=root, **options)
+
+
+def random_checkpoint(path: Path) -> Path:
+    """A real (random-weights) regnety_002 T-DEED checkpoint of 8-frame 64x64 clips, as dudek train
+    writes one."""
+    import torch
+
+    from dudek_dali.model.tdeed import create_model
+
+    config = TDeedConfig(features_model_name="regnety_002", temporal_shift_mode="none", clip_frames=8)
+    torch.manual_seed(0)
+    net = create_model(config)
+    payload = {
+        "format": FORMAT, "kind": "model", "model": net.state_dict(), "model_config": config.to_dict(),
+        "label_set": "bas", "train_config": {"stride": 2, "input_size": [64, 64]}, "epoch": 0, "metric": {},
+    }  # fmt: skip
+    return write_checkpoint(path, payload)
