@@ -10,7 +10,6 @@ validation loss).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 import numpy as np
 
@@ -48,10 +47,10 @@ class DaliGameReader(GameReader):
         self.config = config or GameReaderConfig()
         self.device_id = cuda_device_id(self.device, device_id)
         self.encoder = targets or TargetEncoder(game.label_set)
-        self.videos: list[VideoEntry] = video_entries([game], label_set=self.encoder.label_set)
-        if validate:
-            checked = validate_videos([game], device=self.device)
-            self.videos = [replace(v, num_frames=checked[v.path].num_frames) for v in self.videos]
+        checked = validate_videos([game], device=self.device) if validate else None
+        self.videos: list[VideoEntry] = video_entries(
+            [game], label_set=self.encoder.label_set, checked=checked
+        )
         self.spec = GraphSpec(
             device=self.device,
             size=output_size(size),

@@ -22,7 +22,6 @@ exact count costs nothing worth a wrong frame on a variable-rate file.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, get_args
 
 import numpy as np
@@ -145,12 +144,9 @@ def create_torchcodec_loader(
     require_torchcodec()
     device = torch.device(device)
     encoder = targets or TargetEncoder(games[0].label_set)
-    videos = video_entries(games, label_set=encoder.label_set)
-    if validate:
-        checked = check_videos(
-            games, decoder=DECODER, min_frames=clip_span(sampling.clip_frames, sampling.stride)
-        )
-        videos = [replace(v, num_frames=checked[v.path].num_frames) for v in videos]
+    min_frames = clip_span(sampling.clip_frames, sampling.stride)
+    checked = check_videos(games, decoder=DECODER, min_frames=min_frames) if validate else None
+    videos = video_entries(games, label_set=encoder.label_set, checked=checked)
     return TorchcodecClipLoader(
         ClipSampler(videos, sampling), encoder=encoder, device=device,
         decode_device=torch.device(decode_device) if decode_device is not None else device,
