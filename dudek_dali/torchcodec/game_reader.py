@@ -16,11 +16,13 @@ samples of a 1-minute H.264 MP4 with B-frames (torchcodec 0.17.0, FFmpeg 5.1); e
 returned every one right.
 
 Resizing: decoding on the CPU, FFmpeg's scaler resizes inside the decoder (torchcodec's
-``Resize``; like the PyAV reader's scaler, bilinear), which measured 2.2-2.4k video frames/s
-against about 0.4-0.5k samples/s for the torch resize on two busy cores; torchcodec's NVDEC
-backend applies no decoder transforms, so on a GPU the frames are resized there in torch
-(:func:`~dudek_dali.clips.torch_augment.augment_clip`, the frame-folder reader's resize). Frames
-land as uint8 on the reader's device and are ImageNet-normalised there.
+``Resize``: bilinear, like the PyAV reader's scaler, within about 1.2 levels of its pixels). On a
+1-minute 398x224 H.264 file on two busy cores, decoding with that resize inside ran at 2.2-2.4k
+video frames/s (every 2nd frame delivered at 224x224), where the torch resize alone
+(:func:`~dudek_dali.clips.torch_augment.augment_clip`, the frame-folder reader's) managed
+0.16-0.5k frames/s. torchcodec's NVDEC backend applies no decoder transforms, so on a GPU the
+frames are resized there by that torch resize. Frames land as uint8 on the reader's device and
+are ImageNet-normalised there.
 """
 
 from __future__ import annotations
