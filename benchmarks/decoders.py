@@ -54,6 +54,7 @@ def pyav_sequential(path: Path, *, size: tuple[int, int] | None, kept: bool = Fa
     count = 0
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
+        stream.thread_count = 1
         height, width = size or (stream.height, stream.width)
         scaler = RgbScaler((height, width))
         for frame in container.decode(stream):
