@@ -74,7 +74,9 @@ def index_build(game) -> dict[str, float]:
     from dudek_dali.pipelines.graph import GraphSpec, build_pipeline
     from dudek_dali.pipelines.links import VideoLinks
 
-    spec = GraphSpec(device="cpu", size=(224, 224), sequence_length=80, stride=2, batch_size=2)
+    spec = GraphSpec(
+        backend="cpu", device_id=None, size=(224, 224), sequence_length=80, stride=2, batch_size=2
+    )
     path = game.videos[0].path
     times = {}
     with VideoLinks() as first, VideoLinks() as second:

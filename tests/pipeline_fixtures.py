@@ -26,10 +26,11 @@ def _cuda() -> bool:
     return torch.cuda.is_available()
 
 
+# Where the loaders deliver (a torch device): the CPU decodes with DALI's CPU backend, CUDA with NVDEC.
 DEVICES = [
     pytest.param("cpu", id="cpu"),
     pytest.param(
-        "gpu",
+        "cuda",
         id="gpu",
         marks=[pytest.mark.gpu, pytest.mark.skipif(not _cuda(), reason="needs a CUDA GPU")],
     ),
@@ -60,8 +61,8 @@ TIME_READERS = [pytest.param("pyav", id="pyav"), *TORCHCODEC]
 
 
 def delivered_on(source: str) -> str:
-    """The torch device type a source's batches land on (DALI's "gpu" and torchcodec-gpu: cuda)."""
-    return "cuda" if source in ("gpu", "torchcodec-gpu") else "cpu"
+    """The torch device type a source's batches land on (DALI's are its device, :data:`DEVICES`)."""
+    return "cuda" if source in ("cuda", "torchcodec-gpu") else "cpu"
 
 
 _SAMPLING = {f.name for f in dataclasses.fields(SamplingConfig)}
@@ -94,14 +95,14 @@ def torchcodec_loader(games, source: str = "torchcodec-cpu", **options):
 
 
 def clip_loader(games, source: str, **options):
-    """The clip loader of ``source``: DALI's "cpu" / "gpu" (the ids of :data:`DEVICES`) or torchcodec's."""
+    """The clip loader of ``source``: DALI's on "cpu" / "cuda" (:data:`DEVICES`) or torchcodec's."""
     if source.startswith("torchcodec"):
         return torchcodec_loader(games, source, **options)
     return dali_loader(games, source, **options)
 
 
 def game_reader(game: Game, config: GameReaderConfig, source: str):
-    """The whole-game reader of ``source``: DALI's "cpu" / "gpu", "pyav", or torchcodec's."""
+    """The whole-game reader of ``source``: DALI's on "cpu" / "cuda", "pyav", or torchcodec's."""
     if source == "pyav":
         from dudek_dali.pyav import PyAVGameReader
 

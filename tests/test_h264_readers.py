@@ -33,7 +33,7 @@ from dudek_dali.prepare.transcode import retime_video
 
 LAYOUTS = {"bas": "mp4", "broadcast": "mkv"}
 NO_CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
-DALI_GPU = pytest.param("gpu", id="dali-gpu", marks=[pytest.mark.gpu, NO_CUDA])
+DALI_GPU = pytest.param("cuda", id="dali-gpu", marks=[pytest.mark.gpu, NO_CUDA])
 RATES = {"25": 25, "29.97": Fraction(30000, 1001), "30": 30, "50": 50}
 
 

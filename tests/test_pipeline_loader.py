@@ -260,5 +260,5 @@ def test_gpu_without_cuda_is_a_clear_error(bas_root):
         pytest.skip("a CUDA GPU is present")
     from dudek_dali.errors import DudekError
 
-    with pytest.raises(DudekError, match="no CUDA GPU"):
-        loader(games_of(bas_root), "gpu")
+    with pytest.raises(DudekError, match="the GPU cannot decode video here"):
+        loader(games_of(bas_root), "cuda")

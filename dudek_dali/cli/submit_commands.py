@@ -8,7 +8,7 @@ import typer
 
 from dudek_dali.cli._app import app
 from dudek_dali.cli.data_commands import LayoutOption, ResolutionOption
-from dudek_dali.cli.options import DECODE_HELP, DEVICE_HELP, source_choice
+from dudek_dali.cli.options import DEVICE_HELP, SourceCommand, source_option
 
 
 def submit(
@@ -40,10 +40,10 @@ def submit(
         False, "--flip-tta", help="Also score each window mirrored (teams swapped back) and average: 2x time."
     ),
     device: str = typer.Option("auto", help=DEVICE_HELP),
-    decode_on_gpu: bool | None = typer.Option(None, "--decode-on-gpu/--decode-on-cpu", help=DECODE_HELP),
+    source: str = source_option(),
 ) -> None:
     """Predict every game of a dataset with a trained model and write the challenge submission zip."""
-    from dudek_dali.spotting.submit import create_submission
+    from dudek_dali.inference.submit import create_submission
 
     summary = create_submission(
         dataset_path,
@@ -55,11 +55,11 @@ def submit(
         batch_size=batch_size,
         flip_tta=flip_tta,
         device=device,
-        source=source_choice(decode_on_gpu),
+        source=source,
     )
     typer.echo(f"wrote {summary.path}: {summary.games} games, {summary.predictions} predictions")
     typer.echo(f"check it with: dudek validate-submission '{summary.path}'")
 
 
-app.command("submit")(submit)
-app.command("create-solution", help="The seed's name for `dudek submit`.")(submit)
+app.command("submit", cls=SourceCommand)(submit)
+app.command("create-solution", help="The seed's name for `dudek submit`.", cls=SourceCommand)(submit)

@@ -141,3 +141,12 @@ class LabelSet:
 
 BAS = LabelSet("bas", BAS_CLASSES)
 ACTION_SPOTTING = LabelSet("action_spotting", ACTION_SPOTTING_CLASSES)
+LABEL_SETS: dict[str, LabelSet] = {s.name: s for s in (BAS, ACTION_SPOTTING)}
+
+
+def label_set_named(name: str) -> LabelSet:
+    """The label set called ``name`` (``bas``, ``action_spotting``), as checkpoints store it."""
+    try:
+        return LABEL_SETS[name]
+    except KeyError:
+        raise ValueError(f"unknown label set {name!r}; known: {', '.join(LABEL_SETS)}") from None

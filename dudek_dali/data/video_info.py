@@ -11,6 +11,7 @@ import os
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import ClassVar
 
 from dudek_dali.data.video_scan import VideoScan, scan_video
 from dudek_dali.errors import VideoError
@@ -93,10 +94,22 @@ class VideoInfoCache:
     is probed (and scanned) again.
     """
 
+    _shared: ClassVar[dict[Path, VideoInfoCache]] = {}
+
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path else default_cache_path()
         self._entries: dict[str, dict] = self._load()
         self._dirty = False
+
+    @classmethod
+    def shared(cls) -> VideoInfoCache:
+        """This process's cache of the default file, loaded once and shared by whoever asks (the
+        reader choice asks per video, so a fresh load each time would read the file again and
+        again)."""
+        path = default_cache_path()
+        if path not in cls._shared:
+            cls._shared[path] = cls(path)
+        return cls._shared[path]
 
     def _load(self) -> dict[str, dict]:
         try:

@@ -1,7 +1,8 @@
 """T-DEED: timm backbone with gated temporal shifts, ED-SGP-Mixer, team-doubled class head.
 
-Also its checkpoints (:mod:`.checkpoint`), partial weight loading (:mod:`.weights`) and the trained
-model a checkpoint restores (:mod:`.trained`). The names below are imported on first use, so
+Also its checkpoints (:mod:`.checkpoint`) and partial weight loading (:mod:`.weights`); the trained
+model a checkpoint restores for inference is :mod:`dudek_dali.inference`. The names below are
+imported on first use, so
 ``from dudek_dali.model import TDeedConfig`` does not pay for torch and timm.
 """
 
@@ -15,7 +16,6 @@ from dudek_dali.model.config import TEMPORAL_SHIFT_MODES, TDeedConfig, TemporalS
 if TYPE_CHECKING:
     from dudek_dali.model.checkpoint import read_checkpoint, write_checkpoint
     from dudek_dali.model.tdeed import TDeed, TDeedOutput, create_model
-    from dudek_dali.model.trained import TrainedModel, load_trained_model
     from dudek_dali.model.weights import LOAD_MODES, LoadMode, load_weights, model_state_for
 
 _LAZY = {
@@ -28,8 +28,6 @@ _LAZY = {
     "model_state_for": "weights",
     "read_checkpoint": "checkpoint",
     "write_checkpoint": "checkpoint",
-    "TrainedModel": "trained",
-    "load_trained_model": "trained",
 }
 
 
@@ -47,9 +45,7 @@ __all__ = [
     "TDeedConfig",
     "TDeedOutput",
     "TemporalShiftMode",
-    "TrainedModel",
     "create_model",
-    "load_trained_model",
     "load_weights",
     "model_state_for",
     "read_checkpoint",

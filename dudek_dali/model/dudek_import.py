@@ -23,9 +23,9 @@ kernel size and ``k`` (window and wide kernel sizes). Outputs then agree to floa
 included: both halve time with adaptive max pooling.
 
 Frame geometry is dude-k's default, which its README and CLI use throughout: every 2nd frame
-(``--stride 2``) squashed to 224x224 (``--frame_target_width/height 224``), stored as the
-converted file's ``train_config`` (``stride``, ``input_size``), which inference reads. The file
-cannot say otherwise: for a dude-k model trained on other frames, change those two values.
+(``--stride 2``) squashed to 224x224 (``--frame_target_width/height 224``), stored in the
+converted model's config (``stride``, ``input_size``), which inference reads. The file cannot say
+otherwise: for a dude-k model trained on other frames, change those two values.
 """
 
 from __future__ import annotations
@@ -110,7 +110,6 @@ def dudek_payload(state: Mapping[str, torch.Tensor], path: Path | str) -> dict[s
         "model": converted,
         "model_config": config.to_dict(),
         "label_set": label_set,
-        "train_config": {"stride": DUDEK_STRIDE, "input_size": list(DUDEK_INPUT_SIZE)},
         "converted_from": SOURCE,
         "conversion_note": _note(path, config, label_set),
     }
@@ -260,6 +259,8 @@ def infer_config(state: Mapping[str, torch.Tensor], path: Path | str) -> TDeedCo
             features_model_name=BACKBONES[width],
             temporal_shift_mode=_shift_mode(state),
             clip_frames=int(pos.shape[0]),
+            stride=DUDEK_STRIDE,
+            input_size=DUDEK_INPUT_SIZE,
             num_outputs=int(head.shape[0]),
             n_layers=n_layers,
             sgp_ks=sgp_ks,

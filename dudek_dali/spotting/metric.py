@@ -29,7 +29,7 @@ import numpy as np
 from dudek_dali.data.annotations import Annotation
 from dudek_dali.data.labels import BAS, SIDES, LabelSet, Team
 from dudek_dali.errors import LabelFileError, SubmissionError
-from dudek_dali.spotting.average_precision import EventGrid, class_average_precisions
+from dudek_dali.spotting.average_precision import EventGrid, class_average_precisions, pair_cells
 from dudek_dali.spotting.predictions import SCORER_FPS, Prediction
 
 
@@ -138,6 +138,52 @@ def evaluate_spotting(
         games=tuple(sorted(ground_truth)),
         tolerance_s=tolerance_s,
     )
+
+
+@dataclass(frozen=True)
+class GameMatches:
+    """The metric's pairs in one game, in the order of its inputs (-1: unpaired).
+
+    ``label_of[i]``: the annotation prediction ``i`` is a true positive for (else a false
+    alarm); ``prediction_of[j]``: the prediction that finds annotation ``j`` (else missed).
+    """
+
+    label_of: np.ndarray
+    prediction_of: np.ndarray
+
+
+def match_game(
+    annotations: Sequence[Annotation],
+    predictions: Sequence[Prediction],
+    *,
+    label_set: LabelSet = BAS,
+    tolerance_s: float = 1.0,
+    team_aware: bool = True,
+    game: str = "game",
+) -> GameMatches:
+    """Which prediction finds which annotation, by the very matching team-mAP (``team_aware``) or
+    mAP (team ignored) scores with, at every threshold.
+
+    A prediction counts at a threshold when its confidence reaches it, so an annotation is found
+    at threshold ``t`` when its paired prediction's confidence is ``>= t``. As in the scorer, a
+    prediction that a later one of its class and team on the same scorer frame overwrites is
+    never paired, and only half 1 is scored.
+    """
+    n = label_set.num_classes
+    truth = _truth_events(game, annotations, label_set, team_aware=team_aware)
+    target = truth.grid(n, team_aware=team_aware)
+    detection = _prediction_events(game, predictions, label_set).grid(n, team_aware=team_aware)
+    pairs = pair_cells(
+        [target], [detection], num_classes=2 * n if team_aware else n, delta_frames=tolerance_s * SCORER_FPS
+    )
+    scored = np.flatnonzero([a.half == 1 for a in annotations])  # the annotations _truth_events keeps
+    found = pairs.partner >= 0
+    prediction = detection.writes[pairs.prediction_cell[found]]
+    label = scored[target.writes[pairs.event_cell[pairs.partner[found]]]]
+    label_of = np.full(len(predictions), -1, dtype=np.int64)
+    prediction_of = np.full(len(annotations), -1, dtype=np.int64)
+    label_of[prediction], prediction_of[label] = label, prediction
+    return GameMatches(label_of=label_of, prediction_of=prediction_of)
 
 
 def _team_map(

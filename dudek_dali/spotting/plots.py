@@ -60,6 +60,22 @@ def plot_timeline(
     min_confidence: float = 0.1,
 ) -> Path:
     """One row per class: ground truth as bars, predictions (>= ``min_confidence``) as dots, by team."""
+    fig = timeline_figure(game, annotations, predictions, label_set=label_set, min_confidence=min_confidence)
+    return _save(fig, Path(path))
+
+
+def timeline_figure(
+    game: str,
+    annotations: Sequence[Annotation],
+    predictions: Sequence[Prediction],
+    *,
+    label_set: LabelSet = BAS,
+    min_confidence: float = 0.1,
+):
+    """The figure of :func:`plot_timeline`. Its legend says only what is drawn: no "truth" entry
+    without labels, and the predictions' count with the threshold applied here (``min_confidence``
+    above 0), else the range of confidences shown (a caller that filtered before, as ``dudek spot``
+    does at its threshold, should pass that threshold)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -68,25 +84,27 @@ def plot_timeline(
     row = {c: i for i, c in enumerate(label_set.classes)}
     fig, ax = plt.subplots(figsize=(16, 0.45 * label_set.num_classes + 1.5))
     for team, colour in _TEAM_COLOURS.items():
+        offset = 0.15 if team is Team.LEFT else -0.15
         truth = [a for a in annotations if a.team is team and a.label in row]
-        ax.scatter(
-            [a.position_ms / 60000 for a in truth],
-            [row[a.label] + (0.15 if team is Team.LEFT else -0.15) for a in truth],
-            marker="|",
-            s=120,
-            color=colour,
-            label=f"truth {team.value}",
-        )
+        if truth:
+            ax.scatter(
+                [a.position_ms / 60000 for a in truth],
+                [row[a.label] + offset for a in truth],
+                marker="|",
+                s=120,
+                color=colour,
+                label=f"truth {team.value}: {len(truth)}",
+            )
         shown = [
             p for p in predictions if p.team is team and p.confidence >= min_confidence and p.label in row
         ]
         ax.scatter(
             [p.position_ms / 60000 for p in shown],
-            [row[p.label] + (0.15 if team is Team.LEFT else -0.15) for p in shown],
+            [row[p.label] + offset for p in shown],
             s=[4 + 20 * p.confidence for p in shown],
             color=colour,
             alpha=0.35,
-            label=f"predicted {team.value} (conf >= {min_confidence})",
+            label=_predicted_label(team, shown, min_confidence),
         )
     ax.set_yticks(range(label_set.num_classes), label_set.classes)
     ax.invert_yaxis()
@@ -94,7 +112,17 @@ def plot_timeline(
     ax.set_title(game)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize="small", ncols=4)
     fig.tight_layout()
-    return _save(fig, Path(path))
+    return fig
+
+
+def _predicted_label(team: Team, shown: Sequence[Prediction], min_confidence: float) -> str:
+    label = f"predicted {team.value}: {len(shown)}"
+    if min_confidence > 0:
+        return f"{label} with conf >= {min_confidence:g}"
+    if shown:
+        confidences = [p.confidence for p in shown]
+        return f"{label}, conf {min(confidences):.2f}-{max(confidences):.2f}"
+    return label
 
 
 def plot_evaluation(
