@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     {"files", "sizes", "devices"},
     {"data"},
     {"clips", "model", "prepare", "spotting"},
-    {"pipelines", "frames", "pyav"},
+    {"pipelines", "frames", "pyav", "torchcodec"},
     {"sources"},
     {"inference"},
     {"train"},

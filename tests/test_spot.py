@@ -15,6 +15,7 @@ import pytest
 import torch
 from cli_runner import dudek
 from oracle import FrameIndexOracle
+from train_fixtures import random_checkpoint
 
 from dudek_dali.data.games import discover_games
 from dudek_dali.data.labels import BAS
@@ -115,7 +116,7 @@ def test_a_video_shorter_than_one_window_is_padded_not_refused(h264_game, oracle
 
 
 def test_bad_inputs_are_named_and_the_other_videos_still_spotted(h264_game, tmp_path):
-    checkpoint = _random_checkpoint(tmp_path / "model.pt")
+    checkpoint = random_checkpoint(tmp_path / "model.pt")
     good = _cut(h264_game.videos[0].path, tmp_path / "good.mp4", frames=60)
     bad = {
         "notes.mp4": _text(tmp_path / "notes.mp4"),
@@ -221,27 +222,11 @@ def _truncated(game, path: Path) -> Path:
     return path
 
 
-def _random_checkpoint(path: Path) -> Path:
-    """A real (random-weights) regnety_002 T-DEED checkpoint, as dudek train writes one."""
-    from dudek_dali.model.tdeed import create_model
-
-    config = TDeedConfig(
-        features_model_name="regnety_002", temporal_shift_mode="none", clip_frames=8, input_size=(64, 64)
-    )
-    torch.manual_seed(0)
-    net = create_model(config)
-    payload = {
-        "format": FORMAT, "kind": "model", "model": net.state_dict(), "model_config": config.to_dict(),
-        "label_set": "bas", "epoch": 0, "metric": {},
-    }  # fmt: skip
-    return write_checkpoint(path, payload)
-
-
 def test_the_front_door_spots_without_writing_and_agrees_with_spot(h264_game, tmp_path):
     import dudek_dali
 
     work = tmp_path / "work"  # (the video-info cache lives apart, under DUDEK_CACHE_DIR)
-    checkpoint = _random_checkpoint(work / "model.pt")
+    checkpoint = random_checkpoint(work / "model.pt")
     video = _cut(h264_game.videos[0].path, work / "clip.mp4", frames=100)
     before = set(work.rglob("*"))
     model = dudek_dali.load_model(checkpoint, device="cpu")
@@ -286,7 +271,7 @@ def test_submit_reads_h264_on_a_cpu_through_pyav(h264_game, tmp_path):
     from dudek_dali.spotting import check_submission
 
     root = h264_game.dir.parents[2]
-    summary = create_submission(root, _random_checkpoint(tmp_path / "model.pt"), output=tmp_path / "s.zip",
+    summary = create_submission(root, random_checkpoint(tmp_path / "model.pt"), output=tmp_path / "s.zip",
                                 progress=False)  # fmt: skip
     report = check_submission(summary.path)
     assert summary.games == 1 and report.problems == [] and report.num_predictions > 0

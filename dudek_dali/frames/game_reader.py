@@ -22,11 +22,11 @@ import torch
 
 from dudek_dali.clips.augment import ClipAugment
 from dudek_dali.clips.game_reader import GameReader, GameReaderConfig
+from dudek_dali.clips.torch_augment import augment_clip
 from dudek_dali.clips.videos import VideoEntry, video_entries
 from dudek_dali.data.games import Game
 from dudek_dali.data.targets import TargetEncoder
 from dudek_dali.errors import DatasetError
-from dudek_dali.frames.augment import augment_clip
 from dudek_dali.frames.dataset import read_frames
 from dudek_dali.frames.folders import FrameFolder
 from dudek_dali.sizes import Size, check_size

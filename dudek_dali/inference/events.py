@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from dudek_dali.clips.time_grid import nearest_frames
 from dudek_dali.data.games import Game, GameVideo
 from dudek_dali.data.labels import BAS, LabelSet
 from dudek_dali.data.video_check import check_video
 from dudek_dali.data.video_info import VideoInfoCache
+from dudek_dali.data.video_scan import frame_times
 from dudek_dali.inference.scoring import InferenceConfig, score_game
-from dudek_dali.pyav.game_reader import DECODER, frame_times, nearest_frames
+from dudek_dali.pyav.game_reader import DECODER
 from dudek_dali.sources import Source
 from dudek_dali.spotting.pipeline import PostprocessConfig, postprocess_game
 from dudek_dali.spotting.predictions import Prediction

@@ -21,7 +21,6 @@ Targets are computed in Python from the frame numbers DALI reports through the s
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -239,12 +238,9 @@ def create_dali_loader(
     device = pipeline_device(device)
     backend = dali_backend(device)
     encoder = targets or TargetEncoder(games[0].label_set)
-    videos = video_entries(games, label_set=encoder.label_set)
-    if validate:
-        checked = validate_videos(
-            games, backend=backend, min_frames=clip_span(sampling.clip_frames, sampling.stride)
-        )
-        videos = [replace(v, num_frames=checked[v.path].num_frames) for v in videos]
+    min_frames = clip_span(sampling.clip_frames, sampling.stride)
+    checked = validate_videos(games, backend=backend, min_frames=min_frames) if validate else None
+    videos = video_entries(games, label_set=encoder.label_set, checked=checked)
     spec = GraphSpec(
         backend=backend,
         device_id=device.index,

@@ -10,7 +10,6 @@ validation loss).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -51,10 +50,10 @@ class DaliGameReader(GameReader):
         backend = dali_backend(self.device)
         self.config = config or GameReaderConfig()
         self.encoder = targets or TargetEncoder(game.label_set)
-        self.videos: list[VideoEntry] = video_entries([game], label_set=self.encoder.label_set)
-        if validate:
-            checked = validate_videos([game], backend=backend)
-            self.videos = [replace(v, num_frames=checked[v.path].num_frames) for v in self.videos]
+        checked = validate_videos([game], backend=backend) if validate else None
+        self.videos: list[VideoEntry] = video_entries(
+            [game], label_set=self.encoder.label_set, checked=checked
+        )
         self.spec = GraphSpec(
             backend=backend,
             device_id=self.device.index,
