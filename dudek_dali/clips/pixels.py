@@ -21,9 +21,17 @@ def to_pixels(frames: torch.Tensor) -> np.ndarray:
 
 
 def normalize(frames: torch.Tensor) -> torch.Tensor:
-    """0..255 RGB ``(..., 3, H, W)`` -> ImageNet-normalised values (what every loader delivers)."""
+    """0..255 RGB ``(..., 3, H, W)``, uint8 or float -> ImageNet-normalised values (what every loader
+    delivers): float32 from uint8, else the input's float type.
+
+    ``x * (1 / 255 std) - mean / std``: two passes over the frames, the first converting uint8 as
+    it reads (the readers hand their decoded uint8 chunks straight in), against four for
+    ``(x.float() - 255 mean) / (255 std)``; the two agree to float32 rounding.
+    """
     import torch
 
-    mean = torch.tensor(IMAGENET_MEAN, device=frames.device, dtype=frames.dtype).view(3, 1, 1) * 255.0
-    std = torch.tensor(IMAGENET_STD, device=frames.device, dtype=frames.dtype).view(3, 1, 1) * 255.0
-    return (frames - mean) / std
+    dtype = frames.dtype if frames.is_floating_point() else torch.float32
+    std = np.array(IMAGENET_STD) * 255.0
+    scale = torch.tensor(1.0 / std, device=frames.device, dtype=dtype).view(3, 1, 1)
+    shift = torch.tensor(-np.array(IMAGENET_MEAN) * 255.0 / std, device=frames.device, dtype=dtype)
+    return torch.mul(frames, scale).add_(shift.view(3, 1, 1))

@@ -17,7 +17,8 @@ from dudek_dali.clips.augment import BLUR_WINDOW, ClipAugment
 
 
 def _uint8_levels(frames: torch.Tensor) -> torch.Tensor:
-    return frames.round().clamp(0.0, 255.0)
+    """``frames`` rounded and clamped in place (each stage's output is a new tensor of its own)."""
+    return frames.round_().clamp_(0.0, 255.0)
 
 
 def augment_clip(frames: torch.Tensor, augment: ClipAugment, *, size: tuple[int, int]) -> torch.Tensor:

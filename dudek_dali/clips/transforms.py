@@ -53,15 +53,19 @@ def resample_matrix(
 def crop_resize(
     frames: torch.Tensor, box: tuple[float, float, float, float], size: tuple[int, int]
 ) -> torch.Tensor:
-    """Resample the relative ``box`` (x0, y0, x1, y1) of every frame to ``size`` (height, width)."""
+    """Resample the relative ``box`` (x0, y0, x1, y1) of every frame to ``size`` (height, width).
+
+    An axis the box spans whole at its own size is left as it is (its matrix is the identity):
+    398x224 video to 224x224 resamples the width only.
+    """
     height, width = frames.shape[-2:]
     x0, y0, x1, y1 = box
-    if (height, width) == tuple(size) and box == (0.0, 0.0, 1.0, 1.0):
-        return frames
     kwargs = {"device": frames.device, "dtype": frames.dtype}
-    rows = resample_matrix(height, size[0], y0 * height, y1 * height, **kwargs)
-    cols = resample_matrix(width, size[1], x0 * width, x1 * width, **kwargs)
-    return rows @ frames @ cols.T
+    if (y0, y1, height) != (0.0, 1.0, size[0]):
+        frames = resample_matrix(height, size[0], y0 * height, y1 * height, **kwargs) @ frames
+    if (x0, x1, width) != (0.0, 1.0, size[1]):
+        frames = frames @ resample_matrix(width, size[1], x0 * width, x1 * width, **kwargs).T
+    return frames
 
 
 def warp_affine(frames: torch.Tensor, matrices: torch.Tensor, *, fill: float | None = None) -> torch.Tensor:
@@ -130,10 +134,16 @@ def gaussian_blur(frames: torch.Tensor, *, sigma: float, window: int = 5) -> tor
     kernel = gaussian_kernel(sigma, window, dtype=torch.float64).tolist()
     pad = window // 2
     height, width = frames.shape[-2:]
-    padded = F.pad(frames, (pad, pad, 0, 0), mode="reflect")
-    rows = sum(w * padded[..., :, k : k + width] for k, w in enumerate(kernel))
-    padded = F.pad(rows, (0, 0, pad, pad), mode="reflect")
-    return sum(w * padded[..., k : k + height, :] for k, w in enumerate(kernel))
+    rows = _taps(F.pad(frames, (pad, pad, 0, 0), mode="reflect"), kernel, dim=-1, length=width)
+    return _taps(F.pad(rows, (0, 0, pad, pad), mode="reflect"), kernel, dim=-2, length=height)
+
+
+def _taps(padded: torch.Tensor, kernel: list[float], *, dim: int, length: int) -> torch.Tensor:
+    """``sum(w_k * padded[k : k + length])`` along ``dim``, accumulated in one buffer."""
+    out = padded.narrow(dim, 0, length) * kernel[0]
+    for k, weight in enumerate(kernel[1:], start=1):
+        out.add_(padded.narrow(dim, k, length), alpha=weight)
+    return out
 
 
 def hflip(frames: torch.Tensor) -> torch.Tensor:
