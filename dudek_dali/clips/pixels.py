@@ -20,13 +20,14 @@ def to_pixels(frames: torch.Tensor) -> np.ndarray:
     return np.clip(np.round(values), 0, 255).astype(np.uint8)
 
 
-def normalize(frames: torch.Tensor) -> torch.Tensor:
+def normalize(frames: torch.Tensor, *, out: torch.Tensor | None = None) -> torch.Tensor:
     """0..255 RGB ``(..., 3, H, W)``, uint8 or float -> ImageNet-normalised values (what every loader
-    delivers): float32 from uint8, else the input's float type.
+    delivers): float32 from uint8, else the input's float type; into ``out`` when given (a slice
+    of the batch being assembled, which then needs no stacking).
 
-    ``x * (1 / 255 std) - mean / std``: two passes over the frames, the first converting uint8 as
-    it reads (the readers hand their decoded uint8 chunks straight in), against four for
-    ``(x.float() - 255 mean) / (255 std)``; the two agree to float32 rounding.
+    ``mean / std`` subtracted from ``x / std`` in one pass (``addcmul``), converting uint8 as it
+    reads, where ``(x.float() - mean) / std`` takes three passes over the frames and two
+    temporary copies of them; the two agree to float32 rounding.
     """
     import torch
 
@@ -34,4 +35,4 @@ def normalize(frames: torch.Tensor) -> torch.Tensor:
     std = np.array(IMAGENET_STD) * 255.0
     scale = torch.tensor(1.0 / std, device=frames.device, dtype=dtype).view(3, 1, 1)
     shift = torch.tensor(-np.array(IMAGENET_MEAN) * 255.0 / std, device=frames.device, dtype=dtype)
-    return torch.mul(frames, scale).add_(shift.view(3, 1, 1))
+    return torch.addcmul(shift.view(3, 1, 1), frames, scale, out=out)

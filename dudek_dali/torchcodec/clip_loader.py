@@ -112,10 +112,12 @@ class TorchcodecClipLoader(EpochPlanLoader):
 
         sampling = self.sampler.config
         numbers = np.stack([c.frame_numbers(sampling.clip_frames, sampling.stride) for c in clips])
-        frames = [f.to(self.device, non_blocking=True) for f in decoded]
-        augmented = [augment_clip(f, c.augment, size=self.size) for f, c in zip(frames, clips, strict=True)]
+        batch = torch.empty((len(clips), sampling.clip_frames, 3, *self.size), device=self.device)
+        for i, (frames, clip) in enumerate(zip(decoded, clips, strict=True)):
+            on_device = frames.to(self.device, non_blocking=True)
+            augment_clip(on_device, clip.augment, size=self.size, out=batch[i])
         return make_batch(
-            torch.stack(augmented),
+            batch,
             entries=[self.videos[c.video] for c in clips],
             frame_numbers=numbers,
             flipped=np.array([c.augment.flip for c in clips], dtype=bool),
