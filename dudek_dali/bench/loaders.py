@@ -191,15 +191,21 @@ def compare_loaders(
     kinds: Sequence[str] = LOADER_KINDS,
     workers: int | None = None,
     keep_frames: bool = False,
+    rounds: int = 1,
     log=print,
 ) -> dict[str, Any]:
     """Measure every loader in ``kinds`` on ``games`` (labelled); see the module docstring.
 
-    Frame folders are extracted first when missing (timed: the preparation the frame approach
-    needs) and removed afterwards unless ``keep_frames`` or they existed before.
+    With ``rounds`` > 1 every loader is measured that many times, the loaders taking turns (a
+    machine that gets busier slows all of them, not the last one), and each row is the round of
+    median frames/s, with every round's frames/s beside it (``rounds_frames_per_s``). Frame
+    folders are extracted first when missing (timed: the preparation the frame approach needs)
+    and removed afterwards unless ``keep_frames`` or they existed before.
     """
     if not games:
         raise ValueError("no games to benchmark")
+    if rounds < 1:
+        raise ValueError(f"rounds must be >= 1, got {rounds}")
     workers = workers or default_workers()
     loaders, skipped = resolve_loaders(games, kinds)
     result: dict[str, Any] = {
@@ -207,6 +213,7 @@ def compare_loaders(
         "machine": describe_machine(),
         "spec": spec.to_json(),
         "seconds": seconds,
+        "rounds": rounds,
         "dataset": _dataset(games),
         "loaders": {k: {"loader": k, "skipped": why} for k, why in skipped.items()},
     }
@@ -219,21 +226,19 @@ def compare_loaders(
         log("preparing frame folders (extraction is timed)")
         preparation = prepare_frames(games, workers=workers, stride=spec.stride, size=spec.size)
         result["preparation"] = {"frames": preparation}
+    measured: dict[str, list[dict[str, Any]]] = {kind: [] for kind in loaders}
     try:
-        for kind, loader in loaders.items():
-            log(f"measuring {kind} for {seconds:g} s")
-            try:
-                result["loaders"][kind] = run_isolated(
-                    measure_loader,
-                    loader,
-                    list(games),
-                    spec,
-                    seconds=seconds,
-                    workers=workers,
-                    keyframes=keyframes,
-                )
-            except IsolatedError as err:
-                result["loaders"][kind] = {"loader": kind, "failed": str(err)}
+        for turn in range(rounds):
+            for kind, loader in loaders.items():
+                log(f"measuring {kind} for {seconds:g} s" + f" (round {turn + 1} of {rounds})" * (rounds > 1))
+                try:
+                    measured[kind].append(run_isolated(
+                        measure_loader, loader, list(games), spec, seconds=seconds, workers=workers,
+                        keyframes=keyframes,
+                    ))  # fmt: skip
+                except IsolatedError as err:
+                    measured[kind].append({"loader": kind, "failed": str(err)})
+        result["loaders"].update({kind: _median_round(rows) for kind, rows in measured.items()})
     finally:
         if preparation and preparation["created"] and not keep_frames:
             remove_frame_folders(games)
@@ -245,6 +250,15 @@ def compare_loaders(
             row["ratio_to_floor"] = row["frames_per_s"] / floor if floor else None
     result["machine"]["load_average_end"] = os.getloadavg()[0]
     return result
+
+
+def _median_round(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The round of median frames/s (a failed round when any failed), with every round's rate."""
+    failed = [row for row in rows if "frames_per_s" not in row]
+    if failed:
+        return failed[0]
+    ordered = sorted(rows, key=lambda row: row["frames_per_s"])
+    return {**ordered[(len(ordered) - 1) // 2], "rounds_frames_per_s": [row["frames_per_s"] for row in rows]}
 
 
 def _frames(games: Sequence[Game], path: str) -> int:

@@ -126,6 +126,9 @@ def loaders_command(
     epoch_clips: EpochClips = 6000,
     augment: Augment = True,
     workers: Workers = None,
+    rounds: Annotated[
+        int, typer.Option(min=1, help="Measure every loader this many times, in turns; report the median.")
+    ] = 1,
     layout: Layout = LayoutOption.bas,
     resolution: Resolution = ResolutionOption.r224,
     keep_frames: KeepFrames = False,
@@ -141,8 +144,9 @@ def loaders_command(
     spec = _spec(clip_frames, stride, size, batch_size, epoch_clips, augment)
     chosen = _games(dataset, layout, resolution, games)
     result = compare_loaders(
-        chosen, spec, seconds=seconds, kinds=kinds, workers=workers, keep_frames=keep_frames, log=_log
-    )
+        chosen, spec, seconds=seconds, kinds=kinds, workers=workers, keep_frames=keep_frames, rounds=rounds,
+        log=_log,
+    )  # fmt: skip
     result["dataset"]["root"] = str(dataset)
     _finish(result, loaders_table(result), json_out, plot_out, plot_loaders)
 
