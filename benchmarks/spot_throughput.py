@@ -1,7 +1,8 @@
 """Frames/s of ``dudek spot`` on this machine, split into decode and model time, per video source.
 
     python benchmarks/spot_throughput.py [--minutes 2] [--models demo,seed]
-        [--sources dali-cpu,torchcodec-cpu,pyav] [--checkpoint demo/model/tdeed_demo.pt] [--json out.json]
+        [--sources dali-cpu,torchcodec-cpu,pyav] [--read-ahead 1] [--checkpoint demo/model/tdeed_demo.pt]
+        [--json out.json]
 
 Spots one synthetic game per codec through ``dudek spot``'s own path
 (:func:`~dudek_dali.inference.spot_video`), once per model and per source that reads the video:
@@ -17,11 +18,17 @@ Per run: video frames per second over the whole call (``wall_s``: reading, the m
 post-processing, writing the files), the seconds spent waiting for the reader's windows
 (``decode_s``: decoding, resizing, normalising, cutting windows) against the seconds in the model
 (``model_s``), and ``decode_share`` = decode_s / wall_s.
+
+``--read-ahead 0,1`` measures each source both ways, in turns: ``0`` reads the way the readers did
+before they read ahead (decoding only when the model asks for the next batch), ``1`` the way
+``dudek spot`` reads now (:mod:`dudek_dali.clips.read_ahead`: a batch decoded while the model
+works).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import tempfile
 from pathlib import Path
@@ -35,6 +42,7 @@ from dudek_dali.data.synthetic import SynthConfig, synthesize_dataset
 from dudek_dali.errors import DudekError
 from dudek_dali.files import write_json
 from dudek_dali.inference import SpotConfig, TrainedModel, load_model, spot_video
+from dudek_dali.inference.scoring import InferenceConfig
 from dudek_dali.model.config import TDeedConfig
 from dudek_dali.model.tdeed import create_model
 from dudek_dali.sources import resolve_source
@@ -54,13 +62,27 @@ def random_model(config: TDeedConfig, device: torch.device) -> TrainedModel:
     return TrainedModel(create_model(config).eval().to(device), config, BAS, device, "random weights")
 
 
-def spot_row(video: Path, model: TrainedModel, source: str, out: Path) -> dict[str, Any]:
+_READER_CONFIG = InferenceConfig.reader_config
+
+
+def reading_ahead(depth: int) -> None:
+    """Make ``dudek spot``'s readers read ``depth`` batches ahead (its path has no option for it)."""
+
+    def reader_config(self: InferenceConfig):
+        return dataclasses.replace(_READER_CONFIG(self), read_ahead=depth)
+
+    InferenceConfig.reader_config = reader_config  # type: ignore[method-assign]
+
+
+def spot_row(video: Path, model: TrainedModel, source: str, out: Path, *, read_ahead: int) -> dict[str, Any]:
     """One ``dudek spot`` of ``video`` read by ``source``: its rates and the decode/model split."""
     chosen = resolve_source(source, device=model.device, job="read")
+    reading_ahead(read_ahead)
     result = spot_video(video, model, source=chosen, out=out, config=SpotConfig())
     return {
         "source": result.source,
         "codec": CODEC_OF[source],
+        "read_ahead": read_ahead,
         "frames": result.frames,
         "wall_s": result.seconds,
         "frames_per_s": result.frames / result.seconds,
@@ -78,11 +100,13 @@ def main() -> None:
     parser.add_argument(
         "--sources", default=",".join(CODEC_OF), help="comma-separated (those that cannot run here: skipped)"
     )
+    parser.add_argument("--read-ahead", default="1", help="comma-separated batches read ahead (0: none)")
     parser.add_argument("--checkpoint", type=Path, help="the demo's checkpoint (default: random weights)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     models = [m for m in args.models.split(",") if m]
     sources = [s for s in args.sources.split(",") if s]
+    depths = [int(d) for d in args.read_ahead.split(",") if d]
     if not set(models) <= set(MODELS) or not set(sources) <= set(CODEC_OF):
         parser.error(f"--models among {', '.join(MODELS)}; --sources among {', '.join(CODEC_OF)}")
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -99,13 +123,15 @@ def main() -> None:
             if args.checkpoint and key == "demo":
                 model = load_model(args.checkpoint, device=device)
             for source in sources:
-                name = f"{key} / {source}"
-                try:
-                    row = spot_row(videos[CODEC_OF[source]], model, source, Path(tmp) / "out")
-                except DudekError as err:  # a GPU source without CUDA, torchcodec missing
-                    row = {"skipped": str(err)}
-                results["runs"][name] = {"model": title, **row}
-                print(name, json.dumps(results["runs"][name]), flush=True)
+                for depth in depths:
+                    name = f"{key} / {source}" + f" / read-ahead {depth}" * (len(depths) > 1)
+                    try:
+                        video = videos[CODEC_OF[source]]
+                        row = spot_row(video, model, source, Path(tmp) / "out", read_ahead=depth)
+                    except DudekError as err:  # a GPU source without CUDA, torchcodec missing
+                        row = {"skipped": str(err)}
+                    results["runs"][name] = {"model": title, **row}
+                    print(name, json.dumps(results["runs"][name]), flush=True)
     if args.json:
         write_json(args.json, results)
 

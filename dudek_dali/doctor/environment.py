@@ -20,8 +20,9 @@ from dudek_dali.pipelines.environment import (
 )
 from dudek_dali.sources import SOURCE_NAMES, Source, resolve_source
 from dudek_dali.sources.source import cannot_load
-from dudek_dali.torchcodec import torchcodec_status
+from dudek_dali.torchcodec import TorchcodecStatus, torchcodec_status
 
+TORCHCODEC_SOURCES = ("torchcodec-cpu", "torchcodec-gpu")
 # The codecs a SoccerNet-style dataset may hold, by FFmpeg's decoder name.
 CODECS = ("h264", "hevc", "vp8", "vp9", "av1", "mjpeg")
 
@@ -82,8 +83,10 @@ def usable_sources(facts: dict[str, Any], problems: list[GpuProblem] | None = No
 
     ``problems``: :func:`facts_gpu_problems` of ``facts``, when already known."""
     problems = facts_gpu_problems(facts) if problems is None else problems
+    torchcodec = TorchcodecStatus(**facts["torchcodec"])
     installed = {"dali-cpu": bool(facts["dali"]), "dali-gpu": bool(facts["dali"]) and not problems,
-                 "pyav": bool(facts["pyav"]), "torchcodec-cpu": True, "torchcodec-gpu": True}  # fmt: skip
+                 "pyav": bool(facts["pyav"])}  # fmt: skip
+    installed |= {name: cannot_load(name, status=torchcodec) is None for name in TORCHCODEC_SOURCES}
     sources = []
     for name in SOURCE_NAMES:
         if installed.get(name):
@@ -182,7 +185,7 @@ def _unavailable_hint(source: str, facts: dict[str, Any], problems: list[GpuProb
     if source == "pyav":
         return "pip install av"
     if source.startswith("torchcodec"):
-        return cannot_load(source) or "no CUDA GPU visible"
+        return cannot_load(source, status=TorchcodecStatus(**facts["torchcodec"])) or "no CUDA GPU visible"
     if not facts["dali"]:
         return "install DALI (bash scripts/setup)"
     return problems[0].line() if problems else "no CUDA GPU visible"

@@ -41,7 +41,7 @@ from dudek_dali.data.games import Game, GameVideo
 from dudek_dali.devices import resolve_device
 from dudek_dali.errors import DudekError, VideoError
 from dudek_dali.pipelines.validation import DALI_CODECS, Backend
-from dudek_dali.torchcodec.status import torchcodec_status
+from dudek_dali.torchcodec.status import TorchcodecStatus, torchcodec_status
 from dudek_dali.torchcodec.video import NVDEC_CODECS
 
 if TYPE_CHECKING:
@@ -224,15 +224,16 @@ def resolve_source(
     return source
 
 
-def cannot_load(name: str) -> str | None:
+def cannot_load(name: str, *, status: TorchcodecStatus | None = None) -> str | None:
     """Why the decoder behind source ``name`` cannot load here (one line with the fix), or None.
 
-    Asked of torchcodec only (:func:`~dudek_dali.torchcodec.torchcodec_status`, probed once per
-    process; for ``torchcodec-gpu``, decoding a frame with NVDEC); DALI and PyAV are dependencies.
+    Asked of torchcodec only (``status``, by default :func:`~dudek_dali.torchcodec.torchcodec_status`,
+    probed once per process; for ``torchcodec-gpu``, decoding a frame with NVDEC); DALI and PyAV
+    are dependencies.
     """
     if name not in _TORCHCODEC:
         return None
-    status = torchcodec_status(cuda=name == "torchcodec-gpu")
+    status = status or torchcodec_status(cuda=name == "torchcodec-gpu")
     if status.problem is not None:
         return status.problem
     if name == "torchcodec-gpu" and status.cuda is None:
