@@ -120,9 +120,7 @@ def test_team_map_and_map_functions_equal_official_on_random_prediction_sets(see
     the official computation: 1-3 games, predictions near the events or anywhere, coarse scores."""
     rng = np.random.default_rng(100 + seed)
     labels = [random_labels(rng, int(rng.integers(150, 500))) for _ in range(int(rng.integers(1, 4)))]
-    predictions = [
-        noisy_predictions(rng, doc, false_positives=int(rng.integers(0, 1500))) for doc in labels
-    ]
+    predictions = [noisy_predictions(rng, doc, false_positives=int(rng.integers(0, 1500))) for doc in labels]
     if seed % 2:  # two-decimal confidences: many ties, ranked as the official script ranks them
         for doc in predictions:
             for p in doc["predictions"]:
