@@ -83,6 +83,7 @@ def test_matches_the_loop_reference_on_random_dense_events(seed):
 # Prints the frames and outputs of 40 "not applicable" corners of the game named by argv[1] (JSON).
 SIDES_SCRIPT = """
 import json, sys
+from dudek_dali.data.annotations import Annotation
 from dudek_dali.data.labels import ACTION_SPOTTING, Team
 from dudek_dali.data.targets import EventTable
 notes = [Annotation(1, 1000 * i, "Corner", Team.NOT_APPLICABLE, "visible", "1 - 00:01") for i in range(40)]
