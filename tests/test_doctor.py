@@ -16,9 +16,9 @@ from dudek_dali.doctor.environment import environment, environment_findings
 from dudek_dali.pipelines import environment as gpu_env
 
 # ``dudek doctor`` under a CPU build of torch. Installing one needs download.pytorch.org, which a
-# test cannot reach; this CUDA build of torch, told it was built for no CUDA and shown no GPU,
-# reports what a CPU build reports (torch.version.cuda None, no device), and nothing else in
-# the doctor asks torch anything.
+# test cannot reach. As the doctor sees torch, a CPU build differs from this CUDA build only in
+# torch.version.cuda (None) and in seeing no GPU (CUDA_VISIBLE_DEVICES=""): both are set so in a
+# process of its own (torch.__version__ keeps its +cu tag, which the doctor only prints).
 CPU_TORCH_DOCTOR = """
 import sys, torch
 torch.version.cuda = None
