@@ -1,6 +1,7 @@
 """DALI pipeline speed on synthetic 224p games (VP9, keyframe every 250 frames like x264's default).
 
-    python benchmarks/clip_pipelines.py [--device cpu|gpu] [--clips 32] [--data DIR] [--json out.json]
+    python benchmarks/clip_pipelines.py [--device cpu|cuda] [--clips 32] [--minutes 2] [--data DIR]
+        [--json out.json]
 
 1. Training clips/s: clips of 80 frames at stride 2 resized to 224x224, the seed's augmentations
    on (and off), batches of 4, random windows (each clip seeks back to its keyframe).
@@ -91,14 +92,15 @@ def pyav_decode_seconds(path: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--device", choices=["cpu", "gpu"], default="cpu")
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     parser.add_argument("--clips", type=int, default=32, help="clips per timed training epoch")
+    parser.add_argument("--minutes", type=float, default=2.0, help="length of each of the 2 synthetic games")
     parser.add_argument("--data", type=Path, default=Path("/tmp/dudek-bench-synth-224"))
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     args = parser.parse_args()
 
     synthesize_dataset(
-        args.data, SynthConfig(layout="bas", games=2, minutes=2.0, resolution=224), progress=False
+        args.data, SynthConfig(layout="bas", games=2, minutes=args.minutes, resolution=224), progress=False
     )
     games = [g for g in discover_games(args.data, layout="bas", resolution=224).games if g.is_labelled]
     game = games[0]

@@ -34,7 +34,7 @@ from typing import Any
 
 from dudek_dali.bench.keyframe_study import keyframe_study
 from dudek_dali.bench.loaders import compare_loaders
-from dudek_dali.bench.machine import cuda_available, describe_machine
+from dudek_dali.bench.machine import describe_machine
 from dudek_dali.bench.markdown import results_markdown
 from dudek_dali.bench.output import default_work_dir
 from dudek_dali.bench.plot import plot_keyframes, plot_loaders, plot_scaling
@@ -43,6 +43,7 @@ from dudek_dali.bench.spec import ClipSpec
 from dudek_dali.bench.training import TrainingSpec, training_study
 from dudek_dali.data.games import discover_games
 from dudek_dali.data.synthetic import SynthConfig, synthesize_dataset
+from dudek_dali.devices import cuda_available
 from dudek_dali.files import write_json, write_text
 
 HERE = Path(__file__).resolve().parent
@@ -118,7 +119,7 @@ def studies(args: argparse.Namespace, data: Path, gpu: bool) -> dict[str, Callab
         clip_pipelines=lambda: script(
             "clip_pipelines.py",
             "--device",
-            "gpu" if gpu else "cpu",
+            "cuda" if gpu else "cpu",
             "--data",
             str(work / "clip-pipelines"),
             *(["--clips", "8"] if quick else []),

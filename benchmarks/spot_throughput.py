@@ -22,24 +22,24 @@ from typing import Any
 import torch
 
 from dudek_dali.bench.machine import describe_machine
+from dudek_dali.data.labels import BAS
 from dudek_dali.data.synthetic import SynthConfig, synthesize_dataset
 from dudek_dali.files import write_json
+from dudek_dali.inference import SpotConfig, TrainedModel, load_model, spot_video
 from dudek_dali.model.config import TDeedConfig
 from dudek_dali.model.tdeed import create_model
-from dudek_dali.model.trained import TrainedModel, load_trained_model
-from dudek_dali.spotting.spot import SpotConfig, spot_video
+from dudek_dali.sources import resolve_source
 
 MODELS = {
-    "demo (regnety_002, 32 frames, 64x64, no shift)": (TDeedConfig(
-        features_model_name="regnety_002", temporal_shift_mode="none", clip_frames=32), (64, 64)),
-    "regnety_002, 80 frames, 224x224, gsf": (TDeedConfig(features_model_name="regnety_002", clip_frames=80),
-                                             (224, 224)),
+    "demo (regnety_002, 32 frames, 64x64, no shift)": TDeedConfig(
+        features_model_name="regnety_002", temporal_shift_mode="none", clip_frames=32, input_size=(64, 64)),
+    "regnety_002, 80 frames, 224x224, gsf": TDeedConfig(features_model_name="regnety_002", clip_frames=80),
 }  # fmt: skip
 
 
-def random_model(config: TDeedConfig, size: tuple[int, int]) -> TrainedModel:
+def random_model(config: TDeedConfig) -> TrainedModel:
     torch.manual_seed(0)
-    return TrainedModel(create_model(config).eval(), "bas", config.clip_frames, 2, size)
+    return TrainedModel(create_model(config).eval(), config, BAS, torch.device("cpu"), "random weights")
 
 
 def main() -> None:
@@ -54,11 +54,12 @@ def main() -> None:
         root = Path(tmp) / "data"
         synthesize_dataset(root, SynthConfig(games=1, minutes=args.minutes, codec=args.codec), progress=False)
         video = next(root.rglob("224p.mp4"))
-        for name, (config, size) in MODELS.items():
-            model = random_model(config, size)
+        for name, config in MODELS.items():
+            model = random_model(config)
             if args.checkpoint and name.startswith("demo"):
-                model = load_trained_model(args.checkpoint)
-            result = spot_video(video, model, out=Path(tmp) / "out", config=SpotConfig())
+                model = load_model(args.checkpoint, device="cpu")
+            source = resolve_source(device=model.device, job="read")
+            result = spot_video(video, model, source=source, out=Path(tmp) / "out", config=SpotConfig())
             results[name] = {
                 "source": result.source,
                 "frames": result.frames,

@@ -11,14 +11,22 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from dudek_dali.clips.augment import AugmentConfig
+from dudek_dali.clips.sampling import SamplingConfig
 from dudek_dali.data.games import Game, discover_games
 from dudek_dali.data.splits import official_split
 from dudek_dali.data.synthetic import SynthConfig, synthesize_dataset
 from dudek_dali.devices import resolve_device
 from dudek_dali.errors import DatasetError
-from dudek_dali.model.config import TemporalShiftMode
-from dudek_dali.sources import SourceChoice, resolve_video_source
+from dudek_dali.model.config import TDeedConfig, TemporalShiftMode
+from dudek_dali.sources import AUTO, resolve_source
+
+if TYPE_CHECKING:
+    import torch
+
+    from dudek_dali.train.config import TrainConfig
 
 
 @dataclass(frozen=True)
@@ -71,25 +79,22 @@ class DemoResult:
 def run_demo(
     workdir: Path | str,
     *,
-    source: SourceChoice = "auto",
+    source: str = AUTO,
     device: str = "auto",
     config: DemoConfig | None = None,
 ) -> DemoResult:
     """Run every step in ``workdir`` (reused: an existing synthetic dataset is not rewritten).
 
-    ``source`` is where frames come from (``auto``: DALI on the GPU when CUDA is visible, else on
-    the CPU); ``device`` runs the model (``auto``: CUDA when visible).
+    ``source`` names where frames come from (``auto``: DALI on the GPU when CUDA is visible, else
+    on the CPU), resolved once for training and once for reading the test and challenge games;
+    ``device`` runs the model (``auto``: CUDA when visible).
     """
-    from dudek_dali.model.trained import load_trained_model
-    from dudek_dali.spotting.inference import evaluate_model
+    from dudek_dali.inference import create_submission, evaluate_model, load_model
     from dudek_dali.spotting.plots import plot_per_class_ap, plot_timeline
     from dudek_dali.spotting.submission import write_submission
-    from dudek_dali.spotting.submit import create_submission, inference_config
     from dudek_dali.train.api import train_model
-    from dudek_dali.train.config import TrainConfig
 
     config = config or DemoConfig()
-    source = resolve_video_source(source)
     torch_device = resolve_device(device)
     workdir = Path(workdir)
     seconds: dict[str, float] = {}
@@ -102,50 +107,14 @@ def run_demo(
 
     checkpoint = workdir / "model" / "tdeed_demo.pt"
     log_dir = workdir / "runs" / "demo"
-    run = train_model(
-        TrainConfig.for_command(
-            "train",
-            dataset_path=dataset,
-            video_source=source,
-            device=str(torch_device),
-            pretrained=False,
-            features_model_name="regnety_002",
-            temporal_shift_mode=config.temporal_shift_mode,
-            tdeed_arch_dropout=config.dropout,
-            color_jitter_proba=0.0,
-            gaussian_blur_kernel_size=0,
-            clip_frames_count=config.clip_frames,
-            overlap=config.clip_frames // 2,
-            stride=config.stride,
-            input_size=config.input_size,
-            nr_epochs=config.epochs,
-            enforce_train_epoch_size=config.clips_per_epoch,
-            train_batch_size=config.batch_size,
-            val_batch_size=config.batch_size,
-            learning_rate=config.learning_rate,
-            even_choice_proba=config.even_choice_proba,
-            eval_metric="map",
-            start_eval_epoch_nr=min(config.start_eval_epoch, config.epochs - 1),
-            # The demo was tuned before training followed dude-k in these; it keeps what it learned with.
-            warm_up_start_factor=0.0,
-            tdeed_arch_displacement_dropout=0.0,
-            even_choice_augment_factor=1.0,
-            num_threads=2,
-            save_as=checkpoint,
-            log_dir=log_dir,
-            experiment_name="demo",
-            random_seed=config.seed,
-            progress=config.progress,
-        )
-    )
+    run = train_model(_train_config(config, dataset, source, torch_device, checkpoint, log_dir))
     seconds["train"] = _lap(clock, clock := time.perf_counter())
 
-    model = load_trained_model(checkpoint, device=torch_device)
+    model = load_model(checkpoint, device=torch_device)
+    reader = resolve_source(source, device=model.device, job="read")
     test_games = _split(games, "test")
-    windows = inference_config(model, overlap=model.clip_frames // 2, batch_size=config.batch_size)
-    evaluation = evaluate_model(
-        model.net, test_games, windows, device=torch_device, source=source, progress=config.progress
-    )
+    windows = model.windows(overlap=model.clip_frames // 2, batch_size=config.batch_size)
+    evaluation = evaluate_model(model.net, test_games, windows, source=reader, progress=config.progress)
     scores, predictions = evaluation.scores, evaluation.predictions
     test_zip = write_submission(workdir / "test_predictions.zip", predictions)
     plots = [plot_per_class_ap(scores, workdir / "plots" / "test_per_class_ap.png")]
@@ -166,8 +135,7 @@ def run_demo(
         output=workdir / "submission.zip",
         overlap=model.clip_frames // 2,
         batch_size=config.batch_size,
-        device=torch_device,
-        source=source,
+        source=reader,
         games=_split(games, "challenge"),
         progress=config.progress,
     )
@@ -185,6 +153,46 @@ def run_demo(
         best_epoch=run.state.best_epoch,
         best_val_team_map=run.state.best_metric,
         seconds=seconds,
+    )
+
+
+def _train_config(
+    config: DemoConfig, dataset: Path, source: str, device: torch.device, checkpoint: Path, log_dir: Path
+) -> TrainConfig:
+    """The demo's training run: a small T-DEED from scratch, best epoch by validation team-mAP@1.
+
+    It keeps the values it was tuned with where training later followed dude-k (warm-up from 0,
+    no displacement dropout, no even-choice augmentation boost), no colour jitter and no blur.
+    """
+    from dudek_dali.train.config import DataConfig, OptimConfig, RunConfig, TrainConfig
+
+    augment = AugmentConfig(
+        flip_proba=0.1, camera_proba=0.1, crop_proba=0.1, hue_proba=0.0, saturation_proba=0.0,
+        brightness_proba=0.0, contrast_proba=0.0, blur_proba=0.0,
+    )  # fmt: skip
+    return TrainConfig(
+        data=DataConfig(
+            dataset_path=dataset, source=source, batch_size=config.batch_size,
+            val_batch_size=config.batch_size, workers=2,
+        ),  # fmt: skip
+        sampling=SamplingConfig(
+            clip_frames=config.clip_frames, stride=config.stride, overlap=config.clip_frames // 2,
+            epoch_size=config.clips_per_epoch, even_choice_proba=config.even_choice_proba,
+            even_choice_augment_factor=1.0, augment=augment,
+        ),  # fmt: skip
+        model=TDeedConfig(
+            features_model_name="regnety_002", temporal_shift_mode=config.temporal_shift_mode,
+            clip_frames=config.clip_frames, stride=config.stride, input_size=config.input_size,
+            dropout=config.dropout, displacement_dropout=0.0, pretrained=False,
+        ),  # fmt: skip
+        optim=OptimConfig(
+            epochs=config.epochs, learning_rate=config.learning_rate, warm_up_start_factor=0.0
+        ),
+        run=RunConfig(
+            save_as=checkpoint, log_dir=log_dir, experiment_name="demo", eval_metric="map",
+            start_eval_epoch=min(config.start_eval_epoch, config.epochs - 1), seed=config.seed,
+            device=str(device), progress=config.progress,
+        ),  # fmt: skip
     )
 
 

@@ -23,5 +23,9 @@ class CheckpointError(DudekError):
     """A checkpoint is missing, corrupt or belongs to another architecture."""
 
 
+class HubError(DudekError):
+    """The Hugging Face Hub refused or could not take a request (login, repository, network)."""
+
+
 class SubmissionError(DudekError):
     """A predictions file or submission zip breaks the challenge format."""

@@ -21,14 +21,13 @@ from dudek_dali.clips.pixels import to_pixels
 from dudek_dali.clips.sampling import SamplingConfig
 from dudek_dali.data.games import Layout, Resolution, find_game, find_games
 from dudek_dali.data.labels import LabelSet
+from dudek_dali.data.video_write import write_video
 from dudek_dali.errors import DatasetError
-from dudek_dali.files import write_atomic
-from dudek_dali.sources import SourceChoice, create_clip_loader, resolve_video_source
+from dudek_dali.sources import AUTO, Source, as_source, create_clip_loader
 
-# container format and codec per output suffix; H.264 when this PyAV build has libx264
-_FORMATS = {".mp4": ("mp4", ("libx264", "mpeg4")), ".mkv": ("matroska", ("libx264", "mpeg4"))}
-_FORMATS[".webm"] = ("webm", ("libvpx-vp9",))
-PREVIEW_SUFFIXES: tuple[str, ...] = tuple(_FORMATS)
+# encoders per output suffix, the first this PyAV build has: H.264 where it has libx264
+_CODECS = {".mp4": ("libx264", "mpeg4"), ".mkv": ("libx264", "mpeg4"), ".webm": ("libvpx-vp9",)}
+PREVIEW_SUFFIXES: tuple[str, ...] = tuple(_CODECS)
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ def _draw(image: np.ndarray, lines: list[str]) -> np.ndarray:
 
 def check_preview_path(out: Path | str) -> Path:
     out = Path(out)
-    if out.suffix.lower() not in _FORMATS:
+    if out.suffix.lower() not in _CODECS:
         raise DatasetError(f"{out}: a preview must end in .mp4, .mkv or .webm")
     return out
 
@@ -92,25 +91,13 @@ def render_clip(batch: ClipBatch, index: int, *, label_set: LabelSet, out: Path,
     ]
     if bool(batch.flipped[index]):
         lines = [["flipped (teams swapped)", *frame_lines] for frame_lines in lines]
-    return write_atomic(out, lambda tmp: _encode(tmp, out.suffix.lower(), frames, lines, fps))
-
-
-def _encode(path: Path, suffix: str, frames: np.ndarray, lines: list[list[str]], fps: float) -> None:
     import av
 
-    container_format, codecs = _FORMATS[suffix]
-    codec = next(c for c in codecs if c in av.codecs_available)
+    codec = next(c for c in _CODECS[out.suffix.lower()] if c in av.codecs_available)
     height, width = frames.shape[1:3]
-    with av.open(str(path), "w", format=container_format) as container:
-        stream = container.add_stream(codec, rate=round(fps))
-        stream.width, stream.height = width - width % 2, height - height % 2
-        stream.pix_fmt = "yuv420p"
-        for image, text in zip(frames, lines, strict=True):
-            drawn = _draw(image, text)[: stream.height, : stream.width]
-            container.mux(
-                stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(drawn), format="rgb24"))
-            )
-        container.mux(stream.encode(None))
+    drawn = (_draw(image, text) for image, text in zip(frames, lines, strict=True))
+    write_video(out, drawn, codec=codec, rate=round(fps), size=(width, height))
+    return out
 
 
 def preview_clip(
@@ -121,7 +108,7 @@ def preview_clip(
     clip_frames: int = 80,
     stride: int = 2,
     augment: bool = False,
-    source: SourceChoice = "auto",
+    source: Source | str = AUTO,
     layout: Layout = "bas",
     resolution: Resolution = 224,
     seed: int = 0,
@@ -133,7 +120,7 @@ def preview_clip(
     """
     out = check_preview_path(out)
     chosen = find_game(find_games(dataset, layout=layout, resolution=resolution), game)
-    resolved = resolve_video_source(source)
+    resolved = as_source(source, device=None, job="train").for_games([chosen])
     started = time.perf_counter()
     sampling = SamplingConfig(
         clip_frames=clip_frames,
@@ -154,6 +141,6 @@ def preview_clip(
         stride=stride,
         labelled_frames=int((batch.classes[0] > 0).sum()),
         flipped=bool(batch.flipped[0]),
-        source=resolved,
+        source=resolved.name,
         seconds=time.perf_counter() - started,
     )

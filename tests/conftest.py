@@ -5,6 +5,7 @@ Every dataset fixture lives here (session-scoped: each is synthesised once per t
 * ``bas_root`` / ``broadcast_root``: frames stamped with their index, keyframes every 60 frames
   (a clip starting mid-GOP must be decoded forward from a keyframe): the pipeline tests' oracle;
 * ``synth_bas`` / ``synth_broadcast``: the trainer tests' tiny datasets (4.8 s per video).
+* ``review_case``: a spot folder with known hits, misses and false alarms (the review tests).
 """
 
 from __future__ import annotations
@@ -163,3 +164,15 @@ def synth_broadcast(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = SynthConfig(layout="broadcast", games=2, minutes=0.16, events_per_minute=30, seed=0)
     synthesize_dataset(root, config, progress=False)
     return root
+
+
+@pytest.fixture(scope="session")
+def review_case(tmp_path_factory: pytest.TempPathFactory):
+    """A 30 s stamped game spotted by the real ``spot_video`` (with overlay), its spot.json, and its
+    labels changed in known ways (``tests/review_fixtures.py``): the review tests' spot folder."""
+    from review_fixtures import make_review_case
+
+    tmp = tmp_path_factory.mktemp("review")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DUDEK_CACHE_DIR", str(tmp / ".dudek-cache"))
+        return make_review_case(tmp)

@@ -1,5 +1,6 @@
 """The house rules, checked on the source: no import circle, no import from a lower layer up, DALI
-only in ``pipelines/``.
+only in ``pipelines/``, and ``spotting/`` (post-processing, the metric, submissions) needing nothing
+but numpy: no torch, no model, no video reader.
 
 Every ``import`` counts: module level, inside functions, and under ``TYPE_CHECKING`` (a circle
 dodged with a late import is still a circle). ``from pkg import name`` is an edge to ``pkg.name``
@@ -19,20 +20,25 @@ PACKAGE = Path(__file__).resolve().parents[1] / "dudek_dali"
 # Lowest first. A module may import its own unit and the units of lower layers, nothing else:
 # units of one layer are siblings that never import each other (frames never imports pipelines).
 LAYERS: list[set[str]] = [
-    {"dudek_dali", "errors"},
+    {"errors"},
     {"files", "sizes", "devices"},
     {"data"},
-    {"clips", "model", "prepare"},
-    {"pipelines", "frames", "pyav"},
+    {"clips", "model", "prepare", "spotting"},
+    {"pipelines", "frames", "pyav", "torchcodec"},
     {"sources"},
-    {"spotting"},
+    {"inference"},
     {"train"},
     {"bench", "demo", "preview", "doctor"},
+    {"dudek_dali"},  # the front door (dudek_dali/__init__.py): imports what it re-exports, on first use
     {"cli"},
+    {"compat"},  # dude-k's console scripts: aliases of the cli's commands
     {"__main__"},
 ]
 RANK = {unit: rank for rank, units in enumerate(LAYERS) for unit in units}
 DALI_HOME = "pipelines"
+NUMPY_ONLY = "spotting"
+# What a numpy-only unit must not import: the deep-learning stack and every video decoder.
+NOT_NUMPY = ("torch", "timm", "torchvision", "torchcodec", "av", "nvidia", "cv2")
 
 
 def module_name(path: Path) -> str:
@@ -105,8 +111,8 @@ def test_the_cycle_finder_finds_circles_and_only_circles():
 def test_the_graph_sees_late_and_type_checking_imports():
     graph = import_graph()
     assert len(graph) > 100
-    # spotting.inference imports the reader factory inside no function, torch only for type hints:
-    assert "dudek_dali.sources" in graph["dudek_dali.spotting.inference"]
+    # inference.scoring imports the reader factory at module level, torch only for type hints:
+    assert "dudek_dali.sources" in graph["dudek_dali.inference.scoring"]
     # a function-level import (the trainer's CLI imports train.api when a command runs):
     assert "dudek_dali.train.api" in graph["dudek_dali.cli.train_commands"]
 
@@ -140,6 +146,17 @@ def test_dali_is_imported_only_in_pipelines():
         if module.startswith("nvidia.dali") and unit(name) != DALI_HOME
     ]
     assert not outside, f"nvidia.dali imported outside {DALI_HOME}/: {outside}"
+
+
+def test_spotting_needs_only_numpy():
+    offending = [
+        f"{name}:{line} imports {module}"
+        for name, path in modules().items()
+        if unit(name) == NUMPY_ONLY
+        for module, _, line in imported_names(path)
+        if module.split(".")[0] in NOT_NUMPY
+    ]
+    assert not offending, "\n".join(offending)
 
 
 @pytest.mark.parametrize("unit_name", sorted(u for u in RANK if u not in ("dudek_dali", "__main__")))

@@ -1,10 +1,9 @@
 """dude-k's T-DEED checkpoints (the seed, PyPI ``dude.k``) convert exactly into this project's.
 
 Each test builds dude-k's own ``TDeedModule`` (timm offline: no ImageNet download) with every
-tensor randomised, BatchNorm statistics, norms, gates and fusion convs included (initial values
-would hide mistakes: a zero gate shifts nothing, a unit LayerNorm ignores a wrong reshape), saves
-it the way dude-k's training scripts do (``torch.save(model.state_dict(), path)``), converts it
-and compares both networks on one clip. dude-k's GSM allocates its zero padding with
+tensor randomised (``random_weights``: BatchNorm statistics, norms, gates and fusion convs
+included), saves it the way dude-k's training scripts do (``torch.save(model.state_dict(),
+path)``), converts it and compares both networks on one clip. dude-k's GSM allocates its zero padding with
 ``torch.cuda.FloatTensor``, which cannot run on a CPU; the tests swap those two helpers for the
 same zero padding on the input's device and change nothing else.
 """
@@ -26,10 +25,12 @@ import torch
 from dudek.ml.model.tdeed.modules import layers as dudek_layers
 from dudek.ml.model.tdeed.modules import shift as dudek_shift
 from dudek.ml.model.tdeed.modules import tdeed as dudek_tdeed
+from random_weights import randomise
 from torch import nn
 
 from dudek_dali.errors import CheckpointError
-from dudek_dali.model import TDeed, load_trained_model, read_checkpoint
+from dudek_dali.inference import load_model
+from dudek_dali.model import TDeed, read_checkpoint
 from dudek_dali.model.checkpoint import FORMAT, write_checkpoint
 from dudek_dali.model.dudek_import import convert_state_dict, infer_config
 from dudek_dali.model.gate_shift import shift_channels
@@ -79,23 +80,6 @@ def build_dudek(
             clip_len=clip, features_model_name=name, temporal_shift_mode=mode, **options
         )
     return randomise(model, seed).eval()
-
-
-def randomise(model: nn.Module, seed: int) -> nn.Module:
-    generator = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for key, tensor in model.state_dict().items():
-            if not tensor.is_floating_point():
-                continue
-            noise = torch.randn(tensor.shape, generator=generator)
-            if key.endswith("running_var"):
-                tensor.copy_(torch.rand(tensor.shape, generator=generator) + 0.5)
-            elif key.endswith("running_mean"):
-                tensor.copy_(noise * 0.1)
-            else:  # around the initial value, at its own scale (0.1 for constants)
-                scale = tensor.std().item() if tensor.numel() > 1 else 0.0
-                tensor.add_(noise * max(scale, 0.1) * 0.5)
-    return model
 
 
 def clip_pixels(clip: int = CLIP, seed: int = 1) -> torch.Tensor:
@@ -177,7 +161,8 @@ def test_read_checkpoint_converts_a_dudek_file(small_dudek, tmp_path, caplog) ->
     assert payload["format"] == FORMAT and payload["kind"] == "model"
     assert payload["converted_from"] == "dude-k" and payload["label_set"] == "bas"
     assert payload["model_config"]["features_model_name"] == "regnety_002"
-    assert payload["train_config"] == {"stride": 2, "input_size": [224, 224]}
+    # dude-k's frames (every 2nd, squashed to 224x224), in the converted model's own config
+    assert (payload["model_config"]["stride"], payload["model_config"]["input_size"]) == (2, [224, 224])
     note = payload["conversion_note"]
     assert [r.getMessage() for r in caplog.records] == [note]
     assert "\n" not in note and str(path) in note and "converted a dude-k checkpoint" in note
@@ -191,9 +176,9 @@ def test_dudeks_default_clip_length_70_scores_alike() -> None:
     assert diff["prob"] < TOLERANCE and diff["displacement"] < TOLERANCE
 
 
-def test_load_trained_model_runs_a_dudek_file(small_dudek, tmp_path) -> None:
-    trained = load_trained_model(save_like_dudek(small_dudek, tmp_path / "tdeed_challenge.pt"))
-    assert (trained.clip_frames, trained.stride, trained.size, trained.label_set) == (
+def test_load_model_runs_a_dudek_file(small_dudek, tmp_path) -> None:
+    trained = load_model(save_like_dudek(small_dudek, tmp_path / "tdeed_challenge.pt"), device="cpu")
+    assert (trained.clip_frames, trained.stride, trained.size, trained.label_set.name) == (
         CLIP,
         2,
         (224, 224),
@@ -216,7 +201,7 @@ def test_import_checkpoint_command_writes_a_dudek_checkpoint(small_dudek, tmp_pa
     expected, _ = convert_state_dict(small_dudek.state_dict(), source)
     assert payload["model"].keys() == expected.keys()
     assert all(torch.equal(payload["model"][k], v) for k, v in expected.items())
-    trained = load_trained_model(target)
+    trained = load_model(target)
     assert differences(small_dudek, trained.net, clip_pixels())["prob"] < TOLERANCE
 
 
@@ -236,9 +221,9 @@ def test_a_state_dict_of_neither_kind_is_refused_in_one_line(tmp_path) -> None:
     torch.save({"conv1.weight": torch.zeros(4, 3, 3, 3), "fc.weight": torch.zeros(2, 4)}, foreign)
     assert read_checkpoint(foreign)["model_config"] is None  # bare weights: not converted
     with pytest.raises(CheckpointError) as error:
-        load_trained_model(foreign)
+        load_model(foreign)
     message = str(error.value)
-    assert "\n" not in message and str(foreign) in message and "without their T-DEED config" in message
+    assert "\n" not in message and str(foreign) in message and "without their model config" in message
 
 
 def test_damaged_dudek_checkpoints_name_the_file_and_the_problem(small_dudek, tmp_path) -> None:

@@ -26,11 +26,12 @@ import typer.main
 from dudek_reference import dudek_folder_clips
 from typer.testing import CliRunner
 
-from dudek_dali.cli.dudek_commands import frame_extract_app, tdeed_train_app
+from dudek_dali.cli.train_options import TRAIN_OPTIONS, train_config
+from dudek_dali.compat import options as dudek_compat
+from dudek_dali.compat.commands import frame_extract_app, tdeed_train_app
 from dudek_dali.data.games import Game, discover_games, load_game
 from dudek_dali.errors import DudekError
 from dudek_dali.frames import ExtractionConfig, extract_frames, folder_clips, frames_dir
-from dudek_dali.train import dudek_compat
 from dudek_dali.train.config import TrainConfig
 from dudek_dali.train.tensorboard import RunLogger
 from dudek_dali.train.wandb_logger import open_wandb_run, require_wandb, step_metric
@@ -80,7 +81,7 @@ def accepted(app: typer.Typer, command: str) -> dict[str, Any]:
 
 def run_alias(script: str, *args: str, cwd: Path | None = None, env: dict | None = None):
     """The console script ``script`` in a subprocess, as a user runs it."""
-    code = f"from dudek_dali.cli.dudek_commands import {ENTRY[script]} as main; main()"
+    code = f"from dudek_dali.compat.commands import {ENTRY[script]} as main; main()"
     return subprocess.run(
         [sys.executable, "-c", code, *map(str, args)],
         capture_output=True, text=True, timeout=600, cwd=cwd,
@@ -99,16 +100,31 @@ def test_every_dudek_option_is_accepted_in_both_spellings(script: str, name: str
             assert f"--{option.replace('_', '-')}" in names, (command, option)
 
 
+def config_value(config: TrainConfig, option: str) -> Any:
+    """The value the command line's ``option`` set in ``config`` (its first target field)."""
+    (found,) = [o for o in TRAIN_OPTIONS if o.name == option]
+    value: Any = config
+    for part in found.targets[0].split("."):
+        value = getattr(value, part)
+    return value
+
+
+def as_config_value(option: str, value: Any) -> Any:
+    """What dude-k's ``value`` of ``option`` becomes in a config (0 s of radius: None, a 5x5 blur: its
+    probability)."""
+    (found,) = [o for o in TRAIN_OPTIONS if o.name == option]
+    return found.convert(value) if found.convert else value
+
+
 @pytest.mark.parametrize("command", ["pretrain", "train", "train-challenge"])
 def test_training_aliases_have_dudeks_defaults(command: str) -> None:
-    config = TrainConfig.for_command(
-        command, dataset_path="d", **dudek_compat.TRAIN_DEFAULTS.get(command, {})
-    )
+    config = train_config(command, {"dataset_path": "d"}, defaults=dudek_compat.TRAIN_DEFAULTS.get(command))
     for option, default in dudek_options("tdeed")[command].items():
         if option == "dataset_path" or (command, option) in KEPT_OURS:
             continue
-        ours = getattr(config, option)
-        assert (str(ours) if isinstance(ours, Path) else ours) == default, option
+        ours = config_value(config, option)
+        expected = as_config_value(option, default)
+        assert (str(ours) if isinstance(ours, Path) else ours) == expected, option
 
 
 def test_create_solution_defaults_are_dudeks() -> None:
@@ -133,9 +149,12 @@ def test_help_fits_80_columns(path: tuple[str, ...]) -> None:
 
 
 def test_aliases_read_frame_folders_unless_told_to_decode() -> None:
-    assert dudek_compat.dudek_train_config("train", {"dataset_path": "d"}).video_source == "frames"
-    decoded = dudek_compat.dudek_train_config("train", {"dataset_path": "d", "video_source": "dali-cpu"})
-    assert decoded.video_source == "dali-cpu"
+    assert dudek_compat.dudek_train_config("train", {"dataset_path": "d"}).data.source == "frames"
+    decoded = dudek_compat.dudek_train_config("train", {"dataset_path": "d", "source": "dali-cpu"})
+    assert decoded.data.source == "dali-cpu"
+    result = CliRunner().invoke(tdeed_train_app, ["train", "--dataset_path", "/nowhere", "--decode-on-cpu",
+                                                  "--decode-on-gpu"])  # fmt: skip
+    assert result.exit_code == 2 and "give the video source once" in result.output
 
 
 def challenge_config(**values: Any) -> TrainConfig:
@@ -149,10 +168,10 @@ def test_train_challenge_starts_from_tdeed_pretrained_by_default(tmp_path, monke
     with pytest.raises(DudekError, match=r"tdeed_pretrained.pt: checkpoint not found; bas-tdeed-train"):
         challenge_config()
     (tmp_path / "tdeed_pretrained.pt").write_bytes(b"")
-    assert challenge_config().model_checkpoint_path == Path("tdeed_pretrained.pt")
+    assert challenge_config().run.start_from == Path("tdeed_pretrained.pt")
     for empty in ("", Path("")):  # dude-k's `--model_checkpoint_path ''`: no checkpoint
-        assert challenge_config(model_checkpoint_path=empty).model_checkpoint_path is None
-    assert TrainConfig.for_command("train-challenge", dataset_path="d").model_checkpoint_path is None
+        assert challenge_config(model_checkpoint_path=empty).run.start_from is None
+    assert train_config("train-challenge", {"dataset_path": "d"}).run.start_from is None
 
 
 def test_cli_errors_are_one_line_with_exit_code_2(synth_bas: Path, tmp_path: Path) -> None:
@@ -173,14 +192,11 @@ def test_cli_errors_are_one_line_with_exit_code_2(synth_bas: Path, tmp_path: Pat
     assert not any(tmp_path.iterdir())
 
 
-class _Net:
-    def __init__(self, **config: Any) -> None:
-        self.config = types.SimpleNamespace(to_dict=lambda: config)
-
-
 def test_create_solution_checks_the_architecture_against_the_checkpoint() -> None:
+    from dudek_dali.model.config import TDeedConfig
+
     architecture = {"features_model_name": "regnety_008", "temporal_shift_mode": "gsf", "n_layers": 2}
-    model = types.SimpleNamespace(net=_Net(clip_frames=80, sgp_ks=5, sgp_k=4, **architecture))
+    model = types.SimpleNamespace(config=TDeedConfig(clip_frames=80, sgp_ks=5, sgp_k=4, **architecture))
     given = {"clip_frames_count": 80, "t_deed_arch_n_layers": 2, "features_model_name": None}
     dudek_compat.check_architecture("m.pt", model, given)  # type: ignore[arg-type]
     message = "m.pt: the model was trained with t_deed_arch_sgp_k 4, --t_deed_arch_sgp_k asks for 3"
@@ -244,11 +260,11 @@ def test_missing_wandb_is_one_clear_line(monkeypatch) -> None:
 
 
 def test_wandb_gets_the_tensorboard_scalars_on_their_own_axes(fake_wandb, tmp_path) -> None:
-    config = TrainConfig.for_command("pretrain", dataset_path="d", log_dir=tmp_path / "tb", use_wandb=True)
-    logger = RunLogger(config.run_dir, wandb=open_wandb_run(config))
+    config = train_config("pretrain", {"dataset_path": "d", "log_dir": tmp_path / "tb", "use_wandb": True})
+    logger = RunLogger(config.run.run_dir, wandb=open_wandb_run(config))
     run = fake_wandb.runs[0]
     assert run.init["project"] == "tdeed_pretraining" and run.init["name"] == "tdeed_pretraining"
-    assert run.init["dir"] == str(tmp_path / "tb") and run.init["config"]["use_wandb"] is True
+    assert run.init["dir"] == str(tmp_path / "tb") and run.init["config"]["run"]["use_wandb"] is True
     logger.scalars({"train/loss": 2.0, "train/lr": float("nan")}, 1)
     logger.scalars({"epoch/val_loss": 0.5, "ap/PASS": 0.25}, 0)
     logger.close()
@@ -263,13 +279,13 @@ def test_training_logs_the_same_scalars_to_wandb_and_tensorboard(fake_wandb, syn
 
     from dudek_dali.train.api import train_model
 
-    config = TrainConfig.for_command(
-        "train", dataset_path=synth_bas, video_source="dali-cpu", pretrained=False,
+    config = train_config("train", dict(
+        dataset_path=synth_bas, source="dali-cpu", pretrained=False,
         features_model_name="regnety_002", temporal_shift_mode="none", clip_frames_count=8, nr_epochs=1,
         enforce_train_epoch_size=4, train_batch_size=2, input_size=(64, 64), eval_metric="loss",
         enforce_val_epoch_size=2, val_batch_size=2, device="cpu", progress=False,
         save_as=tmp_path / "m.pt", log_dir=tmp_path / "tb", wandb_experiment_name="bas",
-    )  # fmt: skip
+    ))  # fmt: skip
     train_model(config)
     (run,) = fake_wandb.runs
     assert run.init["project"] == "bas" and run.finished
@@ -286,8 +302,8 @@ def test_wandb_offline_run_writes_its_files_without_network(tmp_path, monkeypatc
     pytest.importorskip("wandb")
     monkeypatch.setenv("WANDB_MODE", "offline")
     monkeypatch.setenv("WANDB_SILENT", "true")
-    config = TrainConfig.for_command("train", dataset_path="d", log_dir=tmp_path / "tb", use_wandb=True)
-    logger = RunLogger(config.run_dir, wandb=open_wandb_run(config))
+    config = train_config("train", {"dataset_path": "d", "log_dir": tmp_path / "tb", "use_wandb": True})
+    logger = RunLogger(config.run.run_dir, wandb=open_wandb_run(config))
     logger.scalars({"train/loss": 1.5, "train/lr": 0.001}, 1)
     logger.scalars({"epoch/val_map": 0.25}, 0)
     logger.close()

@@ -27,7 +27,7 @@ from dudek_dali.data.synthetic import SynthConfig, read_frame_index, synthesize_
 from dudek_dali.data.video_info import VideoInfoCache
 from dudek_dali.errors import DatasetError
 from dudek_dali.frames import ExtractionConfig, extract_frames, frames_dir, read_manifest
-from dudek_dali.frames.folders import open_frame_folder
+from dudek_dali.frames.folders import FrameFolder
 from dudek_dali.frames.game_reader import FrameGameReader
 from dudek_dali.frames.manifest import adopted_manifest_file
 from dudek_dali.frames.selection import plan_video
@@ -169,7 +169,7 @@ def test_missing_grid_frames_are_named_and_nothing_is_redone(games):
     (folder / "250.jpg").unlink()
     before = snapshot(folder)
     with pytest.raises(DatasetError) as error:
-        open_frame_folder(game.videos[0].path, stride=2, game=game)
+        FrameFolder(game.videos[0].path).open(stride=2, game=game)
     message = str(error.value)
     assert "\n" not in message and str(folder) in message
     assert "lacks 22 of the 150 frames" in message and "frames 100..140, 250 missing" in message

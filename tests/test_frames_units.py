@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
+from dudek_dali.clips import transforms as T
 from dudek_dali.frames import FrameManifest, FramePlan, read_manifest
-from dudek_dali.frames import transforms as T
 from dudek_dali.frames.layout import frame_file_name, frames_dir, parse_frame_file_name, partial_dir
 from dudek_dali.frames.manifest import write_manifest
 from dudek_dali.frames.selection import merge_windows

@@ -13,7 +13,7 @@ from oracle import FrameIndexOracle
 
 from dudek_dali.data.games import discover_games
 from dudek_dali.data.synthetic import SynthConfig, synthesize_dataset
-from dudek_dali.spotting.inference import InferenceConfig, evaluate_model, predict_game
+from dudek_dali.inference import InferenceConfig, evaluate_model, predict_game
 
 
 @pytest.fixture(scope="module")
@@ -64,13 +64,13 @@ def test_scores_leave_the_device_once_per_video_not_per_batch(stamped_game, monk
     """On a GPU every ``.cpu()`` waits for the model; inference copies each video's scores once."""
     import sys
 
-    from dudek_dali.spotting.inference import score_game
+    from dudek_dali.inference import score_game
 
     copies = []
     real_cpu = torch.Tensor.cpu
 
     def cpu(self, *args, **kwargs):
-        if sys._getframe(1).f_code.co_filename.endswith("spotting/inference.py"):
+        if sys._getframe(1).f_code.co_filename.endswith("inference/scoring.py"):
             copies.append(tuple(self.shape))
         return real_cpu(self, *args, **kwargs)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import huggingface_hub.constants
@@ -74,9 +75,10 @@ def test_config_rejects_bad_options(overrides: dict, message: str) -> None:
 
 
 def test_config_round_trips_through_a_plain_dict() -> None:
-    config = replace(TINY, temporal_shift_mode="gsm", sgp_k=3)
+    config = replace(TINY, temporal_shift_mode="gsm", sgp_k=3, stride=4, input_size=(64, 96))
     values = config.to_dict()
-    assert all(isinstance(v, str | int | float | bool) for v in values.values())
+    assert json.loads(json.dumps(values)) == values  # plain values: JSON (and weights_only) safe
+    assert values["input_size"] == [64, 96] and values["stride"] == 4
     assert TDeedConfig.from_dict(values) == config
     with pytest.raises(ValueError, match="unknown T-DEED config keys: team_head"):
         TDeedConfig.from_dict({**values, "team_head": True})

@@ -105,7 +105,7 @@ def test_dudek_camera_style_is_dudeks_path_with_black_borders():
     import torch.nn.functional as F
     from dudek.utils.frames import augment_with_camera_movement
 
-    from dudek_dali.frames.transforms import warp_affine
+    from dudek_dali.clips.transforms import warp_affine
 
     only_camera = {**{name: 0.0 for name in ONLY_PROBAS}, "camera_proba": 1.0}
     clip = draw_augment(np.random.default_rng(0), AugmentConfig(**only_camera, camera_style="dudek"))

@@ -99,7 +99,7 @@ def test_h264_asked_of_the_cpu_decoder(tmp_path):
     video = first_video(games)
     with pytest.raises(VideoError, match=naming(video) + r".*codec h264 cannot be decoded on the cpu"):
         make_loader(games)
-    assert check_video(games[0].videos[0], device="gpu").num_frames == 75  # NVDEC reads it
+    assert check_video(games[0].videos[0], backend="gpu").num_frames == 75  # NVDEC reads it
 
 
 @pytest.mark.parametrize("device", DEVICES)

@@ -1,15 +1,13 @@
-"""The whole-game reader: consecutive windows over every video, tail padded and marked."""
+"""The whole-game readers: consecutive windows over every video, tail padded and marked (DALI on the
+CPU and GPU; the readers that sample by time, PyAV and torchcodec, read these 25 fps videos frame
+for frame the same)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 import torch
-from pipeline_fixtures import (
-    DEVICES,
-    games_of,
-    stamped_indices,
-)
+from pipeline_fixtures import DEVICES, TIME_READERS, game_reader, games_of, stamped_indices
 
 from dudek_dali.clips import GameReaderConfig
 from dudek_dali.data.targets import EventTable, TargetEncoder
@@ -18,11 +16,11 @@ from dudek_dali.pipelines import DaliGameReader
 CONFIG = GameReaderConfig(clip_frames=16, stride=2, overlap=4, batch_size=4, chunk_frames=24)
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", DEVICES + TIME_READERS)
 @pytest.mark.parametrize("layout", ["bas", "broadcast"])
 def test_windows_cover_every_video_to_its_tail(layout, device, request):
     game = games_of(request.getfixturevalue(f"{layout}_root"), layout)[0]
-    reader = DaliGameReader(game, CONFIG, device=device)
+    reader = game_reader(game, CONFIG, device)
     batches = list(reader)
     assert len(batches) == len(reader)
     for v, video in enumerate(game.videos):

@@ -1,4 +1,5 @@
-"""The DALI clip loader end to end on real VP9 files whose frames carry their index in their pixels."""
+"""The clip loaders end to end (DALI on the CPU and GPU, torchcodec on the CPU and NVDEC) on real VP9
+files whose frames carry their index in their pixels."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import torch.nn.functional as F
 from pipeline_fixtures import (
     DEVICES,
     KEYFRAME_INTERVAL,
-    dali_loader,
+    TORCHCODEC,
+    clip_loader,
+    delivered_on,
     games_of,
     labelled,
     stamped_indices,
@@ -23,6 +26,7 @@ from dudek_dali.clips import IMAGENET_MEAN, IMAGENET_STD, AugmentConfig, ClipAug
 from dudek_dali.data.labels import Team
 
 WINDOW = {"clip_frames": 12, "stride": 2, "overlap": 4}  # windows every 16 frames: most start mid-GOP
+SOURCES = DEVICES + TORCHCODEC  # DALI's devices and torchcodec's: one plan, one augmentation
 ONLY = {name: 0.0 for name in AugmentConfig.off().__dict__ if name.endswith("_proba")}
 
 
@@ -31,8 +35,9 @@ def only(**probas: float) -> AugmentConfig:
 
 
 def loader(games, device: str, **options):
+    """DALI's loader on ``device`` ("cpu", "gpu"), or torchcodec's ("torchcodec-cpu", "torchcodec-gpu")."""
     defaults = {"batch_size": 3, "num_threads": 2, "enforce_epoch_size": 6, "augment": AugmentConfig.off()}
-    return dali_loader(games, device, **{**WINDOW, **defaults, **options})
+    return clip_loader(games, device, **{**WINDOW, **defaults, **options})
 
 
 def epoch(clip_loader) -> list[ClipBatch]:
@@ -40,7 +45,7 @@ def epoch(clip_loader) -> list[ClipBatch]:
         return list(clip_loader)
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", SOURCES)
 @pytest.mark.parametrize("layout", ["bas", "broadcast"])
 def test_delivered_frames_are_the_reported_and_planned_frames(layout, device, request):
     root = request.getfixturevalue(f"{layout}_root")
@@ -53,7 +58,7 @@ def test_delivered_frames_are_the_reported_and_planned_frames(layout, device, re
     for batch in batches:
         assert batch.frames.shape == (3, 12, 3, 224, 224)
         assert batch.frames.dtype == torch.float32
-        assert batch.frames.device.type == ("cuda" if device == "gpu" else "cpu")
+        assert batch.frames.device.type == delivered_on(device)
         for i, position in enumerate(batch.clip_ids.tolist()):
             planned = plan[position]
             numbers = batch.frame_numbers[i].tolist()
@@ -70,7 +75,7 @@ def near_event(game_annotations, label: str, team: Team, frame: int, reach: int)
     )
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", SOURCES)
 def test_flip_mirrors_the_pixels_and_swaps_the_teams(bas_root, device):
     games = labelled(games_of(bas_root))
     # even_choice_proba=1: every clip holds an event, so the targets have something to swap
@@ -107,7 +112,7 @@ def resize(images: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return F.interpolate(tensor, size=size, mode="bilinear", antialias=True).permute(0, 2, 3, 1).numpy()
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", SOURCES)
 def test_crop_matches_a_reference_crop_and_keeps_frame_numbers(bas_root, device):
     games = games_of(bas_root)
     clips = loader(games, device, augment=only(crop_proba=1.0), enforce_epoch_size=2, batch_size=2)
@@ -135,7 +140,7 @@ def affine_theta(matrix: np.ndarray, width: int, height: int) -> torch.Tensor:
     return torch.from_numpy((to_norm @ full @ np.linalg.inv(to_norm))[:2]).float()
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", SOURCES)
 def test_camera_move_matches_a_reference_warp_and_keeps_frame_numbers(bas_root, device):
     games = games_of(bas_root)
     options = {"enforce_epoch_size": 2, "batch_size": 2}
@@ -158,7 +163,7 @@ def test_camera_move_matches_a_reference_warp_and_keeps_frame_numbers(bas_root, 
         assert error < unmoved_error / 4
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", SOURCES)
 def test_dudek_camera_style_follows_its_path_with_black_borders(bas_root, device):
     games = games_of(bas_root)
     options = {"enforce_epoch_size": 2, "batch_size": 2}
@@ -187,7 +192,7 @@ def test_dudek_camera_style_follows_its_path_with_black_borders(bas_root, device
         assert torch.allclose(moved.frames[i, 0, :, :10].cpu().mean(dim=(-1, -2)), -black[:, 0], atol=0.05)
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", SOURCES)
 def test_all_augmentations_together_keep_shapes_and_frame_numbers(bas_root, device):
     games = games_of(bas_root)
     always = {name: 1.0 for name in ONLY}
@@ -201,7 +206,7 @@ def test_all_augmentations_together_keep_shapes_and_frame_numbers(bas_root, devi
         assert batch.frame_numbers[i].tolist() == plan[position].frame_numbers(12, 2).tolist()
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", SOURCES)
 def test_each_clip_gets_only_the_stages_drawn_for_it(bas_root, device):
     """Stages run per clip (DALI conditionals): a clip that drew nothing equals the plain clip."""
     games = games_of(bas_root)
@@ -216,7 +221,7 @@ def test_each_clip_gets_only_the_stages_drawn_for_it(bas_root, device):
         assert torch.allclose(mixed.frames[i], plain.frames[i], atol=1e-5) == same
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", SOURCES)
 def test_epochs_reshuffle_and_repeat_exactly(bas_root, device):
     games = games_of(bas_root)
     with loader(games, device, augment=AugmentConfig(), enforce_epoch_size=4, batch_size=2) as clips:
@@ -230,7 +235,7 @@ def test_epochs_reshuffle_and_repeat_exactly(bas_root, device):
     assert any(not torch.equal(a, b.frame_numbers) for a, b in zip(numbers, second, strict=True))
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", SOURCES)
 def test_ranks_read_disjoint_clips(bas_root, device):
     games = games_of(bas_root)
     ids = []
@@ -242,7 +247,7 @@ def test_ranks_read_disjoint_clips(bas_root, device):
     assert ids[0] | ids[1] == {0, 1, 2, 3}
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", SOURCES)
 def test_a_non_square_size_keeps_the_video_aspect(bas_root, device):
     games = games_of(bas_root)
     batch = epoch(loader(games, device, size=(224, 398), enforce_epoch_size=1, batch_size=1))[0]
@@ -255,5 +260,5 @@ def test_gpu_without_cuda_is_a_clear_error(bas_root):
         pytest.skip("a CUDA GPU is present")
     from dudek_dali.errors import DudekError
 
-    with pytest.raises(DudekError, match="no CUDA GPU"):
-        loader(games_of(bas_root), "gpu")
+    with pytest.raises(DudekError, match="the GPU cannot decode video here"):
+        loader(games_of(bas_root), "cuda")

@@ -58,25 +58,29 @@ def test_every_pass_over_a_video_reads_it_through_the_same_link(bas_root, monkey
 
 
 def test_inference_decodes_on_the_models_gpu(bas_root, monkeypatch):
-    """``--device cuda:1`` used to decode on GPU 0 and copy every batch across GPUs."""
+    """``--device cuda:1`` used to decode on GPU 0 and copy every batch across GPUs: the resolved
+    source's device reaches the reader, and the pipeline is built on that device's index."""
     from dudek_dali import sources
 
     seen = {}
 
     class Recorder:
-        def __init__(self, game, config, *, device, device_id, **kwargs):
-            seen.update(device=device, device_id=device_id)
+        def __init__(self, game, config, *, device, **kwargs):
+            seen["device"] = device
 
     monkeypatch.setattr("dudek_dali.pipelines.DaliGameReader", Recorder)
-    sources.create_game_reader(
-        games_of(bas_root)[0], GameReaderConfig(), source="dali-gpu", device=torch.device("cuda", 1)
-    )
-    assert seen == {"device": "gpu", "device_id": 1}
+    source = sources.Source(name="dali-gpu", device=torch.device("cuda", 1), job="read")
+    sources.create_game_reader(games_of(bas_root)[0], GameReaderConfig(), source=source)
+    assert seen == {"device": torch.device("cuda", 1)}
+    monkeypatch.undo()
+    # The real reader (built, not run: that needs the GPU) puts its pipeline on that device.
+    reader = DaliGameReader(games_of(bas_root)[0], GameReaderConfig(), device=torch.device("cuda", 1))
+    assert (reader.spec.backend, reader.spec.device_id) == ("gpu", 1)
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message of a machine without a GPU")
 def test_a_gpu_request_without_a_gpu_names_the_cause(bas_root):
     from dudek_dali.errors import DudekError
 
-    with pytest.raises(DudekError, match=r"no CUDA GPU is visible \(.*(driver|CUDA).*\)"):
-        dali_loader(games_of(bas_root), "gpu", **OPTIONS)
+    with pytest.raises(DudekError, match=r"the GPU cannot decode video here: .*(driver|CUDA)"):
+        dali_loader(games_of(bas_root), "cuda", **OPTIONS)

@@ -8,15 +8,14 @@ import torch
 from reference_spotting import reference_aggregate, reference_nms
 
 from dudek_dali.data.labels import BAS, Team
+from dudek_dali.inference.tta import merge_flip_tta, unflip_scores
 from dudek_dali.spotting import (
     PostprocessConfig,
     aggregate_windows,
     hard_nms,
-    merge_flip_tta,
     postprocess_game,
     soft_nms,
     suppress,
-    unflip_scores,
 )
 
 

@@ -15,15 +15,16 @@ import pytest
 import torch
 from cli_runner import dudek
 from oracle import FrameIndexOracle
+from train_fixtures import random_checkpoint
 
 from dudek_dali.data.games import discover_games
+from dudek_dali.data.labels import BAS
 from dudek_dali.data.synthetic import SynthConfig, read_frame_index, synthesize_dataset
+from dudek_dali.inference import SpotConfig, TrainedModel, spot_video, spot_videos
 from dudek_dali.model.checkpoint import FORMAT, write_checkpoint
 from dudek_dali.model.config import TDeedConfig
-from dudek_dali.model.trained import TrainedModel
 from dudek_dali.prepare.transcode import retime_video
 from dudek_dali.spotting.evaluate import evaluate_predictions
-from dudek_dali.spotting.spot import SpotConfig, spot_video, spot_videos
 
 CLIP = 16
 
@@ -45,7 +46,8 @@ def h264_game(tmp_path_factory):
 @pytest.fixture(scope="module")
 def oracle(h264_game) -> TrainedModel:
     net = FrameIndexOracle(h264_game, stride=2)
-    return TrainedModel(net=net, label_set="bas", clip_frames=CLIP, stride=2, size=(224, 224))
+    config = TDeedConfig(clip_frames=CLIP, stride=2, input_size=(224, 224))  # how the oracle reads video
+    return TrainedModel(net=net, config=config, label_set=BAS, device=torch.device("cpu"))
 
 
 @pytest.mark.slow
@@ -61,7 +63,9 @@ def test_events_land_at_the_right_time_at_every_frame_rate(h264_game, oracle, tm
     scores, events = {}, {}
     for rate, path in videos.items():
         result = spot_video(path, oracle, out=tmp_path / "out", config=SpotConfig(threshold=0.05))
-        assert result.source == "pyav"  # H.264 on a CPU, and other rates than 25: PyAV by timestamp
+        # auto: DALI reads H.264 only on the GPU, and by frame index only at 25 fps; else PyAV by time
+        by_index = rate == "25" and torch.cuda.is_available()
+        assert result.source == ("dali-gpu" if by_index else "pyav"), rate
         json_file = result.files["results_spotting.json"]
         report = evaluate_predictions(labels, json_file)
         scores[rate] = report.scores.team.value
@@ -81,8 +85,11 @@ def test_events_land_at_the_right_time_at_every_frame_rate(h264_game, oracle, tm
 
 def test_json_and_csv_list_the_same_events_and_the_overlay_keeps_every_frame(h264_game, oracle, tmp_path):
     short = _cut(h264_game.videos[0].path, tmp_path / "first 8 s.mp4", frames=200)
-    result = spot_video(short, oracle, out=tmp_path / "out", config=SpotConfig(threshold=0.05, overlay=True))
-    assert set(result.files) == {"results_spotting.json", "events.csv", "timeline.png", "overlay.mp4"}
+    result = spot_video(short, oracle, out=tmp_path / "out", config=SpotConfig(threshold=0.05), overlay=True)
+    written = {"results_spotting.json", "events.csv", "timeline.png", "spot.json", "overlay.mp4"}
+    assert set(result.files) == written
+    facts = json.loads(result.files["spot.json"].read_text())
+    assert facts["video"] == str(short.resolve()) and facts["frames"] == 200 and facts["threshold"] == 0.05
     document = json.loads(result.files["results_spotting.json"].read_text())
     rows = list(csv.DictReader(result.files["events.csv"].read_text().splitlines()))
     assert len(rows) == len(document["predictions"]) == len(result.events) > 0
@@ -109,7 +116,7 @@ def test_a_video_shorter_than_one_window_is_padded_not_refused(h264_game, oracle
 
 
 def test_bad_inputs_are_named_and_the_other_videos_still_spotted(h264_game, tmp_path):
-    checkpoint = _random_checkpoint(tmp_path / "model.pt")
+    checkpoint = random_checkpoint(tmp_path / "model.pt")
     good = _cut(h264_game.videos[0].path, tmp_path / "good.mp4", frames=60)
     bad = {
         "notes.mp4": _text(tmp_path / "notes.mp4"),
@@ -215,18 +222,41 @@ def _truncated(game, path: Path) -> Path:
     return path
 
 
-def _random_checkpoint(path: Path) -> Path:
-    """A real (random-weights) regnety_002 T-DEED checkpoint, as dudek train writes one."""
-    from dudek_dali.model.tdeed import create_model
+def test_the_front_door_spots_without_writing_and_agrees_with_spot(h264_game, tmp_path):
+    import dudek_dali
+
+    work = tmp_path / "work"  # (the video-info cache lives apart, under DUDEK_CACHE_DIR)
+    checkpoint = random_checkpoint(work / "model.pt")
+    video = _cut(h264_game.videos[0].path, work / "clip.mp4", frames=100)
+    before = set(work.rglob("*"))
+    model = dudek_dali.load_model(checkpoint, device="cpu")
+    events = model.spot(video, threshold=0.01)
+    assert set(work.rglob("*")) == before  # nothing written
+    assert events and all(isinstance(e, dudek_dali.SpottedEvent) for e in events)
+    assert [e.time_s for e in events] == sorted(e.time_s for e in events)
+    written = spot_video(video, model, out=tmp_path / "out", config=SpotConfig(threshold=0.01))
+    assert written.events == events
+
+
+def test_a_checkpoint_written_before_the_model_config_held_stride_and_size_still_loads(tmp_path):
+    """Older checkpoints kept stride and input size among the training options only."""
+    from dudek_dali.inference import load_model
 
     config = TDeedConfig(features_model_name="regnety_002", temporal_shift_mode="none", clip_frames=8)
-    torch.manual_seed(0)
-    net = create_model(config)
+    old = {k: v for k, v in config.to_dict().items() if k not in ("stride", "input_size")}
     payload = {
-        "format": FORMAT, "kind": "model", "model": net.state_dict(), "model_config": config.to_dict(),
-        "label_set": "bas", "train_config": {"stride": 2, "input_size": [64, 64]}, "epoch": 0, "metric": {},
+        "format": FORMAT, "kind": "model", "model": create_random(config).state_dict(), "model_config": old,
+        "label_set": "bas", "train_config": {"stride": 4, "input_size": [64, 96]}, "epoch": 0, "metric": {},
     }  # fmt: skip
-    return write_checkpoint(path, payload)
+    model = load_model(write_checkpoint(tmp_path / "old.pt", payload), device="cpu")
+    assert (model.stride, model.size, model.clip_frames) == (4, (64, 96), 8)
+
+
+def create_random(config: TDeedConfig):
+    from dudek_dali.model.tdeed import create_model
+
+    torch.manual_seed(0)
+    return create_model(config)
 
 
 def test_spot_videos_keeps_going_after_a_failure(h264_game, oracle, tmp_path):
@@ -237,11 +267,11 @@ def test_spot_videos_keeps_going_after_a_failure(h264_game, oracle, tmp_path):
 
 def test_submit_reads_h264_on_a_cpu_through_pyav(h264_game, tmp_path):
     """The reader spot uses serves `dudek submit` too: real SoccerNet H.264 needs no frame folders."""
+    from dudek_dali.inference import create_submission
     from dudek_dali.spotting import check_submission
-    from dudek_dali.spotting.submit import create_submission
 
     root = h264_game.dir.parents[2]
-    summary = create_submission(root, _random_checkpoint(tmp_path / "model.pt"), output=tmp_path / "s.zip",
+    summary = create_submission(root, random_checkpoint(tmp_path / "model.pt"), output=tmp_path / "s.zip",
                                 progress=False)  # fmt: skip
     report = check_submission(summary.path)
     assert summary.games == 1 and report.problems == [] and report.num_predictions > 0

@@ -18,11 +18,11 @@ from dudek_dali.data.annotations import read_labels
 from dudek_dali.data.labels import ACTION_SPOTTING, BAS, SIDES, Team
 from dudek_dali.data.splits import OFFICIAL_SPLITS, official_split_of
 from dudek_dali.data.synthetic import MANIFEST, SynthConfig, read_frame_index, synthesize_dataset
-from dudek_dali.data.synthetic.encode import write_video
 from dudek_dali.data.synthetic.plan import PlannedEvent, plan_game
 from dudek_dali.data.synthetic.render import SIGNATURE_HALF_LIFE, VideoRenderer
 from dudek_dali.data.synthetic.signatures import MAX_CLASSES, signature_mask
 from dudek_dali.data.synthetic.stamp import MAX_INDEX, draw_frame_index
+from dudek_dali.data.video_write import write_video
 from dudek_dali.errors import DatasetError
 
 SHORT = {"minutes": 0.2, "keyframe_interval": 100}  # 300 frames per game
@@ -179,7 +179,7 @@ def test_an_interrupted_encode_leaves_no_file(tmp_path):
 
     target = tmp_path / "224p.mp4"
     with pytest.raises(KeyboardInterrupt):
-        write_video(target, frames(), codec="vp9", width=398, height=224, keyframe_interval=250)
+        write_video(target, frames(), codec="vp9", rate=25, size=(398, 224))
     assert not target.exists() and list(tmp_path.iterdir()) == []  # no temporary file left either
 
 

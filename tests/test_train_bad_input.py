@@ -121,5 +121,6 @@ def test_clip_longer_than_every_video(synth_bas: Path, tmp_path: Path) -> None:
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the error raised without CUDA")
 def test_decode_on_gpu_without_cuda(synth_bas: Path, tmp_path: Path) -> None:
     with pytest.raises(DudekError) as error:
-        setup(tiny_config(synth_bas, tmp_path / "out", video_source="dali-gpu"))
-    assert_fails_before_training(error, tmp_path / "out", "--decode-on-gpu", "no CUDA device")
+        setup(tiny_config(synth_bas, tmp_path / "out", source="dali-gpu", device="auto"))
+    needles = ("--source dali-gpu decodes on the GPU", "no CUDA device")
+    assert_fails_before_training(error, tmp_path / "out", *needles)

@@ -47,8 +47,7 @@ SEED_OPTIONS = {
     "train": [*SEED_COMMON, *SEED_VALIDATION, "random_seed"],
     "train-challenge": SEED_COMMON,
 }
-OURS = ["decode-on-gpu", "decode-on-cpu", "frames", "device", "pretrained", "no-pretrained", "log-dir",
-        "resume", "ema", "mixup"]  # fmt: skip
+OURS = ["source", "device", "pretrained", "no-pretrained", "log-dir", "resume", "ema", "mixup"]
 
 
 def accepted_options(command: str) -> set[str]:
@@ -76,7 +75,8 @@ def test_train_help_lists_the_options() -> None:
     for option in SEED_OPTIONS["train"]:
         if option != "experiment_name":  # its long alias list is abbreviated in the table
             assert f"--{option}" in result.stdout, option
-    assert "--decode-on-cpu" in result.stdout and "--resume" in result.stdout
+    assert "--source" in result.stdout and "--resume" in result.stdout
+    assert "--decode-on-cpu" in result.stdout  # named in --source's help: dude-k's flags are aliases
 
 
 def test_tiny_train_run_writes_model_and_tensorboard_events(synth_bas: Path, tmp_path: Path) -> None:
@@ -93,7 +93,9 @@ def test_tiny_train_run_writes_model_and_tensorboard_events(synth_bas: Path, tmp
     assert "epoch 1/1" in result.stdout and "val loss" in result.stdout
     best = ckpt.read_checkpoint(tmp_path / "m.pt")
     assert best["model_config"]["num_outputs"] == 25 and best["model_config"]["clip_frames"] == 8
-    assert best["train_config"]["dataset_path"] == str(synth_bas)
+    assert best["train_config"]["data"]["dataset_path"] == str(synth_bas)
+    assert best["train_config"]["data"]["source"] == "dali-cpu"  # --decode-on-cpu is --source dali-cpu
+    assert best["model_config"]["input_size"] == [64, 64] and best["model_config"]["stride"] == 2
     assert ckpt.read_checkpoint(tmp_path / "m.last.pt", kind="training")["loop"]["global_step"] == 2
     assert (tmp_path / "m.epoch000.pt").is_file()
     events = EventAccumulator(str(tmp_path / "tb logs"), size_guidance={"images": 0})
@@ -118,13 +120,20 @@ def test_bad_input_is_one_line_with_exit_code_2(synth_bas: Path, tmp_path: Path)
     assert not any(tmp_path.iterdir())
 
 
-def test_conflicting_video_sources(synth_bas: Path) -> None:
-    result = dudek("train", f"--dataset_path={synth_bas}", "--decode-on-cpu", "--frames")
+@pytest.mark.parametrize("second", ["--frames", "--source=pyav"])
+def test_conflicting_video_sources(synth_bas: Path, second: str) -> None:
+    result = dudek("train", f"--dataset_path={synth_bas}", "--decode-on-cpu", second)
     assert result.returncode == 2
-    assert "only one of --decode-on-gpu, --decode-on-cpu and --frames" in result.stderr
+    assert "give the video source once" in result.stderr and "aliases of --source" in result.stderr
+
+
+def test_a_source_that_cannot_train_is_refused_by_name(synth_bas: Path) -> None:
+    result = dudek("train", f"--dataset_path={synth_bas}", "--source", "pyav")
+    assert result.returncode == 2
+    assert "--source pyav reads whole games only" in result.stderr
 
 
 def test_invalid_option_value_names_the_option(synth_bas: Path) -> None:
     result = dudek("train", f"--dataset_path={synth_bas}", "--overlap=70", "--clip_frames_count=70")
     assert result.returncode == 2
-    assert "overlap must be in 0..clip_frames_count-1 (69), got 70" in result.stderr
+    assert "--overlap: overlap must be in 0..clip_frames-1 (69), got 70" in result.stderr

@@ -26,7 +26,7 @@ pytestmark = [
 def test_gpu_decode_and_autocast(synth_bas: Path, tmp_path: Path, precision: str, scaled: bool) -> None:
     losses: list[float] = []
     config = tiny_config(
-        synth_bas, tmp_path, video_source="dali-gpu", device="cuda", precision=precision,
+        synth_bas, tmp_path, source="dali-gpu", device="cuda", precision=precision,
         nr_epochs=2, enforce_train_epoch_size=4, checkpoint_every_steps=1,
     )  # fmt: skip
     run = train_model(config, on_step=lambda run, record: losses.append(record.loss))

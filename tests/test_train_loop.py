@@ -48,7 +48,7 @@ def test_loss_falls_and_lr_warms_up_then_decays_to_zero(synth_bas: Path, tmp_pat
     assert epoch_losses[-1] < 0.6 * epoch_losses[0], epoch_losses
     # Warm-up over the first epoch (2 steps), linear from the start factor (dude-k's 0.01 by
     # default) of the peak to the peak, then a cosine that only decreases, down to 0 after the last step.
-    start = config.warm_up_start_factor
+    start = config.optim.warm_up_start_factor
     assert start == 0.01
     lrs = [lr for _, lr in steps]
     assert lrs[0] == pytest.approx(start * 1e-3)
@@ -90,6 +90,82 @@ def test_killed_run_resumes_with_the_same_losses(synth_bas: Path, tmp_path: Path
         assert torch.equal(tensor, final_resumed["ema"][name]), name
 
 
+def run_history(config, *, stop_after: int | None = None) -> tuple[list[tuple[float, float]], list[dict]]:
+    """:func:`run_recording`, plus the run's per-epoch history (train and validation losses)."""
+    steps: list[tuple[float, float]] = []
+    history: list[dict] = []
+
+    def on_step(run, record) -> None:
+        steps.append((record.loss, record.lr))
+        history[:] = run.state.history
+        if stop_after is not None and record.global_step == stop_after:
+            raise Killed
+
+    with contextlib.suppress(Killed):
+        run = train_model(config, on_step=on_step)
+        history[:] = run.state.history
+    return steps, history
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop_after", [2, 3], ids=["killed-at-the-epoch-end", "killed-in-the-next-epoch"])
+def test_resume_across_an_epoch_boundary_keeps_validation_and_the_best_model(
+    synth_bas: Path, tmp_path: Path, stop_after: int
+) -> None:
+    # Two steps an epoch; killed after step 2 the run has not validated epoch 0 yet, after step 3 it
+    # has (and written the best model so far). Either way the resumed run must validate, pick and
+    # write exactly what the uninterrupted one did.
+    options = dict(
+        nr_epochs=3, warm_up_epochs=1, enforce_train_epoch_size=4, overlap=0, flip_proba=0.5,
+        checkpoint_every_steps=1, learning_rate=1e-3, eval_metric="loss",
+    )  # fmt: skip
+    whole, whole_history = run_history(tiny_config(synth_bas, tmp_path / "whole", **options))
+    assert len(whole) == 6 and [h["epoch"] for h in whole_history] == [0, 1, 2]
+    out = tmp_path / "killed"
+    run_history(tiny_config(synth_bas, out, **options), stop_after=stop_after)
+    resumed, resumed_history = run_history(
+        tiny_config(synth_bas, out, resume=out / "model.last.pt", **options)
+    )
+    assert resumed == whole[stop_after:]
+    assert [h["val_loss"] for h in resumed_history] == [h["val_loss"] for h in whole_history]
+    best_whole = ckpt.read_checkpoint(tmp_path / "whole" / "model.pt")
+    best_resumed = ckpt.read_checkpoint(out / "model.pt")
+    assert best_resumed["epoch"] == best_whole["epoch"] and best_resumed["metric"] == best_whole["metric"]
+    for name, tensor in best_whole["model"].items():
+        assert torch.equal(tensor, best_resumed["model"][name]), name
+    last = ckpt.read_checkpoint(out / "model.last.pt", kind="training")
+    assert last["loop"]["best_epoch"] == ckpt.read_checkpoint(
+        tmp_path / "whole" / "model.last.pt", kind="training"
+    )["loop"]["best_epoch"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("precision", ["bf16", "fp16"])
+def test_mixed_precision_on_the_cpu_trains_and_resumes_with_its_scaler(
+    synth_bas: Path, tmp_path: Path, precision: str
+) -> None:
+    """bf16 autocast on the CPU; fp16 adds torch.amp.GradScaler, whose state must survive --resume."""
+    options = dict(
+        nr_epochs=2, warm_up_epochs=1, enforce_train_epoch_size=4, overlap=0, checkpoint_every_steps=1,
+        learning_rate=1e-3, precision=precision, train_batch_size=2, command="train-challenge",
+    )  # fmt: skip
+    whole = run_recording(tiny_config(synth_bas, tmp_path / "whole", **options))
+    assert len(whole) == 4 and all(torch.isfinite(torch.tensor(loss)) for loss, _ in whole)
+    out = tmp_path / "killed"
+    run_recording(tiny_config(synth_bas, out, **options), stop_after=1)
+    resumed = run_recording(tiny_config(synth_bas, out, resume=out / "model.last.pt", **options))
+    assert resumed == whole[1:]
+    final_whole = ckpt.read_checkpoint(tmp_path / "whole" / "model.last.pt", kind="training")
+    final_resumed = ckpt.read_checkpoint(out / "model.last.pt", kind="training")
+    if precision == "fp16":
+        assert final_whole["scaler"] is not None and final_whole["scaler"]["scale"] > 0
+        assert final_resumed["scaler"] == final_whole["scaler"]
+    else:
+        assert final_whole["scaler"] is None  # bf16 keeps fp32's range: no loss scaling
+    for name, tensor in final_whole["train_model"].items():
+        assert torch.equal(tensor, final_resumed["train_model"][name]), name
+
+
 def test_pretrain_on_broadcasts_then_fine_tune_on_bas(
     synth_bas: Path, synth_broadcast: Path, tmp_path: Path
 ) -> None:
@@ -97,7 +173,7 @@ def test_pretrain_on_broadcasts_then_fine_tune_on_bas(
     pretrain = tiny_config(
         broadcasts, tmp_path / "pretrain", command="pretrain", nr_epochs=1, enforce_train_epoch_size=2
     )
-    assert pretrain.layout == "broadcast"
+    assert pretrain.data.layout == "broadcast"
     train_model(pretrain)
     pretrained = ckpt.read_checkpoint(tmp_path / "pretrain" / "model.pt")
     assert pretrained["model_config"]["num_outputs"] == 35  # 17 actions x 2 teams + background

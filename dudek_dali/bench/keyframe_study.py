@@ -26,11 +26,12 @@ from dudek_dali.bench.frame_prep import prepare_frames, remove_frame_folders, vi
 from dudek_dali.bench.isolate import run_isolated
 from dudek_dali.bench.keyframes import keyframe_indices, mean_gap
 from dudek_dali.bench.loaders import default_workers, measure_loader
-from dudek_dali.bench.machine import cuda_available, describe_machine
+from dudek_dali.bench.machine import describe_machine
 from dudek_dali.bench.quality import luma_psnr
 from dudek_dali.bench.spec import ClipSpec
 from dudek_dali.data.games import Game, discover_games
 from dudek_dali.prepare import default_codec, prepare_dataset
+from dudek_dali.sources import Source, resolve_source
 
 PAYS_AT = 1.2  # a speed-up worth a re-encoding step
 
@@ -44,12 +45,14 @@ def variants(intervals: Sequence[int], *, half_fps: bool) -> list[tuple[str, int
     return out
 
 
-def _measure(kind: str, games: list[Game], spec: ClipSpec, *, seconds: float, workers: int) -> dict[str, Any]:
+def _measure(
+    dali: Source, games: list[Game], spec: ClipSpec, *, seconds: float, workers: int
+) -> dict[str, Any]:
     keyframes = {str(v.path): keyframe_indices(v.path) for g in games for v in g.videos}
     gaps = [mean_gap(k, next(v.num_frames for g in games for v in g.videos if str(v.path) == p))
             for p, k in keyframes.items()]  # fmt: skip
     row = run_isolated(
-        measure_loader, kind, games, spec, seconds=seconds, workers=workers, keyframes=keyframes
+        measure_loader, dali, games, spec, seconds=seconds, workers=workers, keyframes=keyframes
     )
     row["mean_keyframe_gap_frames"] = sum(gaps) / len(gaps)
     return row
@@ -81,12 +84,13 @@ def keyframe_study(
     """Measure the original against each variant (module docstring); copies go under ``work``."""
     games = list(games)
     workers = workers or default_workers()
-    kind = "dali-gpu" if cuda_available() else "dali-cpu"
+    dali = next(s for s in resolve_source(job="train").chain() if s.is_dali)  # the DALI auto picks
+    kind = dali.name
     codec = codec or default_codec()
     if kind == "dali-cpu" and codec != "vp9":
         raise ValueError(f"DALI on the CPU reads VP9, not {codec}: use codec vp9 on machines without CUDA")
     log(f"original videos: {kind} for {seconds:g} s")
-    original = _measure(kind, games, spec, seconds=seconds, workers=workers)
+    original = _measure(dali, games, spec, seconds=seconds, workers=workers)
     original_bytes = video_disk_bytes(games)
     fps = games[0].videos[0].fps
     rows = [{
@@ -110,7 +114,7 @@ def keyframe_study(
             )
             copies = _copy_games(out, games)
             row = _measure(
-                kind, copies, replace(spec, stride=spec.stride // step), seconds=seconds, workers=workers
+                dali, copies, replace(spec, stride=spec.stride // step), seconds=seconds, workers=workers
             )
             row.update(
                 variant=name,

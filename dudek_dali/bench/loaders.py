@@ -1,5 +1,9 @@
 """DALI (GPU, CPU), frame folders and a PyAV floor on the same games and clips, side by side.
 
+Each loader is a video source (:class:`~dudek_dali.sources.Source`, resolved here once per source
+and handed to the process that measures it), except the floor: ``pyav`` names the plain PyAV
+reader of the same clip plan, decode and resize only.
+
 Every loader runs in its own fresh process (:mod:`.isolate`) for ``seconds`` after its first
 batch, with a :class:`~dudek_dali.bench.resources.ResourceSampler` watching that process and
 its workers. Per loader: start-up (creation, video checks, plan, pipeline or workers, first
@@ -24,13 +28,15 @@ import numpy as np
 from dudek_dali.bench.frame_prep import prepare_frames, remove_frame_folders
 from dudek_dali.bench.isolate import IsolatedError, run_isolated
 from dudek_dali.bench.keyframes import decoded_frames, keyframe_indices, mean_gap
-from dudek_dali.bench.machine import cuda_available, describe_machine
+from dudek_dali.bench.machine import describe_machine
 from dudek_dali.bench.resources import ResourceSampler
-from dudek_dali.bench.spec import ClipSpec
+from dudek_dali.bench.spec import FLOOR, LOADER_KINDS, ClipSpec
 from dudek_dali.bench.throughput import TimedRun, run_for
 from dudek_dali.data.games import Game
-from dudek_dali.pipelines.validation import CPU_CODECS
-from dudek_dali.sources import VIDEO_SOURCES, VideoSource, create_clip_loader
+from dudek_dali.errors import DudekError
+from dudek_dali.sources import Source, create_clip_loader, resolve_source
+
+Loader = Source | str  # a resolved source, or FLOOR
 
 
 def default_workers() -> int:
@@ -38,31 +44,28 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def create_loader(kind: VideoSource, games: Sequence[Game], spec: ClipSpec, *, workers: int) -> Any:
-    """The loader ``kind`` over ``games``, delivering ``spec``'s clips (the PyAV floor unaugmented)."""
-    if kind == "pyav":
+def kind_of(loader: Loader) -> str:
+    return loader.name if isinstance(loader, Source) else loader
+
+
+def create_loader(loader: Loader, games: Sequence[Game], spec: ClipSpec, *, workers: int) -> Any:
+    """The ``loader`` over ``games``, delivering ``spec``'s clips (the PyAV floor unaugmented)."""
+    if loader == FLOOR:
         from dudek_dali.pyav import PyAVClipReader
 
         return PyAVClipReader(games, spec.sampling(augment=False), size=spec.size, batch_size=spec.batch_size)
-    from dudek_dali.devices import resolve_device
-
-    device = resolve_device("auto") if kind == "frames" else None
     return create_clip_loader(
-        games, spec.sampling(), source=kind, size=spec.size, batch_size=spec.batch_size, device=device,
-        workers=workers,
-    )  # fmt: skip
+        games, spec.sampling(), source=loader, size=spec.size, batch_size=spec.batch_size, workers=workers
+    )
 
 
-def loader_device(kind: VideoSource) -> str:
-    if kind == "dali-gpu":
-        return "gpu"
-    if kind == "frames":
-        return "gpu" if cuda_available() else "cpu"
-    return "cpu"
+def loader_device(loader: Loader) -> str:
+    """Where its batches land, as the tables print it: ``gpu`` or ``cpu``."""
+    return "gpu" if isinstance(loader, Source) and loader.device.type == "cuda" else "cpu"
 
 
 def measure_loader(
-    kind: VideoSource,
+    loader: Loader,
     games: Sequence[Game],
     spec: ClipSpec,
     *,
@@ -71,12 +74,13 @@ def measure_loader(
     keyframes: dict[str, np.ndarray],
 ) -> dict[str, Any]:
     """Run one loader for ``seconds`` (after its first batch) in this process; JSON-ready numbers."""
-    gpu = loader_device(kind) == "gpu"
+    kind = kind_of(loader)
+    gpu = loader_device(loader) == "gpu"
     sync = _cuda_sync if gpu else (lambda: None)
     _preload(kind)
     with ResourceSampler(gpu=gpu) as sampler:
         created_at = time.perf_counter()
-        loader = create_loader(kind, games, spec, workers=workers)
+        loader = create_loader(loader, games, spec, workers=workers)
         try:
             run = run_for(loader, seconds, created_at=created_at, on_first_batch=sampler.mark, sync=sync)
             usage = sampler.usage()
@@ -86,7 +90,7 @@ def measure_loader(
             loader.close()
     return {
         "loader": kind,
-        "device": loader_device(kind),
+        "device": "gpu" if gpu else "cpu",
         "workers": workers,
         **_rates(kind, run, spec, paths, keyframes),
         **usage.to_json(),
@@ -94,7 +98,7 @@ def measure_loader(
     }
 
 
-def _preload(kind: VideoSource) -> None:
+def _preload(kind: str) -> None:
     """Import what the loader needs first: Python import time is not the loader's start-up."""
     import av  # noqa: F401
     import torch  # noqa: F401
@@ -140,20 +144,20 @@ def _rates(
     }
 
 
-def available_kinds(games: Sequence[Game], kinds: Sequence[VideoSource]) -> dict[str, str | None]:
-    """For each requested loader, None if it can run here, else why not."""
-    codecs = {v.info.codec for g in games for v in g.videos}
-    reasons: dict[str, str | None] = {}
+def resolve_loaders(games: Sequence[Game], kinds: Sequence[str]) -> tuple[dict[str, Loader], dict[str, str]]:
+    """The requested loaders that run here (a :class:`Source` reading ``games``, or the floor), and
+    for each of the others the one-line reason (no CUDA, a codec it does not decode)."""
+    loaders: dict[str, Loader] = {}
+    skipped: dict[str, str] = {}
     for kind in kinds:
-        reasons[kind] = None
-        if kind == "dali-gpu" and not cuda_available():
-            reasons[kind] = "no CUDA GPU visible"
-        elif kind == "dali-cpu" and not codecs <= CPU_CODECS:
-            other = ", ".join(sorted(codecs - CPU_CODECS))
-            reasons[kind] = (
-                f"{other} video: this DALI build decodes only {', '.join(sorted(CPU_CODECS))} on the CPU"
-            )
-    return reasons
+        if kind == FLOOR:
+            loaders[kind] = FLOOR
+            continue
+        try:
+            loaders[kind] = resolve_source(kind, job="train").for_games(games)
+        except DudekError as err:
+            skipped[kind] = str(err)
+    return loaders, skipped
 
 
 def headline_ratio(results: dict[str, dict[str, Any]]) -> tuple[float | None, list[str]]:
@@ -172,7 +176,7 @@ def compare_loaders(
     spec: ClipSpec,
     *,
     seconds: float = 10.0,
-    kinds: Sequence[VideoSource] = VIDEO_SOURCES,
+    kinds: Sequence[str] = LOADER_KINDS,
     workers: int | None = None,
     keep_frames: bool = False,
     log=print,
@@ -185,14 +189,14 @@ def compare_loaders(
     if not games:
         raise ValueError("no games to benchmark")
     workers = workers or default_workers()
-    reasons = available_kinds(games, kinds)
+    loaders, skipped = resolve_loaders(games, kinds)
     result: dict[str, Any] = {
         "benchmark": "loaders",
         "machine": describe_machine(),
         "spec": spec.to_json(),
         "seconds": seconds,
         "dataset": _dataset(games),
-        "loaders": {k: {"loader": k, "skipped": why} for k, why in reasons.items() if why},
+        "loaders": {k: {"loader": k, "skipped": why} for k, why in skipped.items()},
     }
     keyframes = {str(v.path): keyframe_indices(v.path) for g in games for v in g.videos}
     result["dataset"]["mean_keyframe_gap"] = float(
@@ -204,14 +208,12 @@ def compare_loaders(
         preparation = prepare_frames(games, workers=workers, stride=spec.stride, size=spec.size)
         result["preparation"] = {"frames": preparation}
     try:
-        for kind in kinds:
-            if reasons[kind]:
-                continue
+        for kind, loader in loaders.items():
             log(f"measuring {kind} for {seconds:g} s")
             try:
                 result["loaders"][kind] = run_isolated(
                     measure_loader,
-                    kind,
+                    loader,
                     list(games),
                     spec,
                     seconds=seconds,

@@ -13,12 +13,6 @@ from typing import Any
 _PACKAGES = ("torch", "av", "timm", "numpy", "dudek_dali")  # and whichever nvidia-dali-cudaXXX is installed
 
 
-def cuda_available() -> bool:
-    import torch
-
-    return torch.cuda.is_available()
-
-
 def _cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():

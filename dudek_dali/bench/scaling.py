@@ -18,14 +18,13 @@ from typing import Any
 from dudek_dali.bench.frame_prep import prepare_frames, remove_frame_folders, video_disk_bytes
 from dudek_dali.bench.isolate import IsolatedError, run_isolated
 from dudek_dali.bench.keyframes import keyframe_indices
-from dudek_dali.bench.loaders import available_kinds, default_workers, measure_loader
+from dudek_dali.bench.loaders import default_workers, measure_loader, resolve_loaders
 from dudek_dali.bench.machine import describe_machine
 from dudek_dali.bench.spec import ClipSpec
 from dudek_dali.data.games import discover_games
 from dudek_dali.data.synthetic import FPS, SynthConfig, synthesize_dataset
 from dudek_dali.frames import frames_dir
 from dudek_dali.frames.extract import folder_disk_bytes
-from dudek_dali.sources import VideoSource
 
 MIB = 2**20
 
@@ -36,7 +35,7 @@ def scaling_study(
     *,
     sizes: Sequence[int] = (10, 30, 100),
     minutes: float = 0.2,
-    kinds: Sequence[VideoSource] = ("dali-gpu", "dali-cpu", "frames"),
+    kinds: Sequence[str] = ("dali-gpu", "dali-cpu", "frames"),
     workers: int | None = None,
     keep_frames: bool = False,
     log=print,
@@ -56,7 +55,7 @@ def scaling_study(
     found = discover_games(root)
     discovery_s = time.perf_counter() - start
     labelled = [g for g in found.games if g.is_labelled][: sizes[-1]]
-    reasons = available_kinds(labelled, kinds)
+    loaders, skipped = resolve_loaders(labelled, kinds)
     frames = None
     if "frames" in kinds:
         log("extracting frame folders of every game (timed once)")
@@ -75,13 +74,11 @@ def scaling_study(
                     sum(folder_disk_bytes(frames_dir(v.path)) for g in games for v in g.videos) / MIB
                 )
             keyframes = {str(v.path): keyframe_indices(v.path) for g in games for v in g.videos}
-            for kind in kinds:
-                if reasons[kind]:
-                    continue
+            for kind, loader in loaders.items():
                 log(f"{n} games: {kind} start-up")
                 try:
                     measured = run_isolated(
-                        measure_loader, kind, games, spec, seconds=0.0, workers=workers, keyframes=keyframes
+                        measure_loader, loader, games, spec, seconds=0.0, workers=workers, keyframes=keyframes
                     )
                     row[kind] = {
                         k: measured[k]
@@ -99,7 +96,7 @@ def scaling_study(
         "spec": spec.to_json(),
         "minutes_per_game": minutes,
         "discovery_s": discovery_s,
-        "skipped": {k: why for k, why in reasons.items() if why},
+        "skipped": skipped,
         "preparation": {"frames": frames} if frames else {},
         "rows": rows,
     }

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from dudek_dali.sources import VIDEO_SOURCES, VideoSource
+from dudek_dali.sources import SOURCE_NAMES
 
 if TYPE_CHECKING:
     from dudek_dali.clips.sampling import SamplingConfig
+
+FLOOR = "pyav"  # the PyAV reader of the same clip plan, decode and resize only: the floor
+LOADER_KINDS: tuple[str, ...] = tuple(dict.fromkeys((*SOURCE_NAMES, FLOOR)))
 
 LOADER_NAMES = {
     "dali-gpu": "DALI GPU",
@@ -24,14 +27,14 @@ LOADER_TITLES = {
 }
 
 
-def check_loader_kinds(kinds: list[str] | tuple[str, ...]) -> tuple[VideoSource, ...]:
-    """The video sources to measure, checked, without repeats (the PyAV floor is ``pyav``)."""
-    unknown = [k for k in kinds if k not in VIDEO_SOURCES]
+def check_loader_kinds(kinds: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The loaders to measure (video sources, and the floor ``pyav``), checked, without repeats."""
+    unknown = [k for k in kinds if k not in LOADER_KINDS]
     if unknown or not kinds:
         raise ValueError(
-            f"loaders must be among {', '.join(VIDEO_SOURCES)}, got {', '.join(kinds) or 'none'}"
+            f"loaders must be among {', '.join(LOADER_KINDS)}, got {', '.join(kinds) or 'none'}"
         )
-    return tuple(dict.fromkeys(kinds))  # type: ignore[return-value]
+    return tuple(dict.fromkeys(kinds))
 
 
 @dataclass(frozen=True)

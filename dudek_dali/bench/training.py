@@ -18,7 +18,7 @@ from typing import Any
 
 from dudek_dali.bench.frame_prep import prepare_frames, remove_frame_folders
 from dudek_dali.bench.isolate import IsolatedError, run_isolated
-from dudek_dali.bench.loaders import available_kinds, default_workers
+from dudek_dali.bench.loaders import default_workers, resolve_loaders
 from dudek_dali.bench.machine import describe_machine
 from dudek_dali.data.games import discover_games
 
@@ -43,23 +43,31 @@ class TrainingSpec:
 
 
 def measure_training(kind: str, root: Path, spec: TrainingSpec, *, workers: int) -> dict[str, Any]:
-    """One short ``train-challenge`` run with the ``kind`` loader, in this process."""
+    """One short run without validation (as ``dudek train-challenge``) with the ``kind`` loader, in
+    this process."""
     import time
 
     from rich.console import Console
 
-    from dudek_dali.train.config import TrainConfig
+    from dudek_dali.clips.sampling import SamplingConfig
+    from dudek_dali.model.config import TDeedConfig
+    from dudek_dali.train.config import DataConfig, OptimConfig, RunConfig, TrainConfig
     from dudek_dali.train.loop import train_one_epoch
     from dudek_dali.train.setup import setup
 
     with tempfile.TemporaryDirectory(prefix="dudek-bench-train-") as tmp:
-        config = TrainConfig.for_command(
-            "train-challenge", dataset_path=root, video_source=kind, features_model_name=spec.model,
-            clip_frames_count=spec.clip_frames, input_size=spec.size, train_batch_size=spec.batch_size,
-            enforce_train_epoch_size=spec.batch_size * spec.steps, nr_epochs=spec.epochs, warm_up_epochs=0,
-            pretrained=False, num_threads=workers, save_as=Path(tmp) / "model.pt", log_dir=Path(tmp) / "runs",
-            progress=False,
-        )  # fmt: skip
+        config = TrainConfig(
+            data=DataConfig(
+                dataset_path=root, validate=False, source=kind, batch_size=spec.batch_size, workers=workers
+            ),
+            sampling=SamplingConfig(clip_frames=spec.clip_frames, epoch_size=spec.batch_size * spec.steps),
+            model=TDeedConfig(
+                features_model_name=spec.model, clip_frames=spec.clip_frames, input_size=spec.size,
+                pretrained=False,
+            ),  # fmt: skip
+            optim=OptimConfig(epochs=spec.epochs, warm_up_epochs=0),
+            run=RunConfig(save_as=Path(tmp) / "model.pt", log_dir=Path(tmp) / "runs", progress=False),
+        )
         start = time.perf_counter()
         run = setup(config, console=Console(file=io.StringIO()))
         setup_s = time.perf_counter() - start
@@ -98,16 +106,14 @@ def training_study(
     games = [g for g in discover_games(root).games if g.is_labelled]
     if not games:
         raise ValueError(f"{root}: no labelled games to train on")
-    reasons = available_kinds(games, kinds)
-    rows: dict[str, Any] = {k: {"loader": k, "skipped": why} for k, why in reasons.items() if why}
+    loaders, skipped = resolve_loaders(games, kinds)
+    rows: dict[str, Any] = {k: {"loader": k, "skipped": why} for k, why in skipped.items()}
     frames = None
     if "frames" in kinds:
         log("frame folders for every labelled game")
         frames = prepare_frames(games, workers=workers, stride=2, size=spec.size)
     try:
-        for kind in kinds:
-            if reasons[kind]:
-                continue
+        for kind in loaders:
             log(f"training {spec.epochs} x {spec.steps} steps with {kind}")
             try:
                 rows[kind] = run_isolated(measure_training, kind, Path(root), spec, workers=workers)

@@ -3,12 +3,30 @@
 Help is click's plain formatter (``rich_markup_mode=None``), not Rich's panels: Rich truncates
 long option names such as ``--clip-frames-count, --clip_frames_count`` with an ellipsis in an
 80-column terminal and draws boxes into pipes; click wraps to the terminal and stays readable
-when piped.
+when piped. Help text names options (``--decode-on-cpu``), so lines are not broken at hyphens:
+an option cut in two across lines cannot be copied or searched for.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import typer
+
+# typer vendors click (typer._click); its help formatter imports this wrapper class each time it
+# wraps, so the subclass put in its place wraps our help. Should the module move, help still works,
+# only with lines broken at hyphens again.
+_textwrap = importlib.import_module("typer._click._textwrap")
+
+
+class _Wrapper(_textwrap.TextWrapper):
+    """click's help wrapper, never breaking a line at a hyphen."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **{**kwargs, "break_on_hyphens": False})
+
+
+_textwrap.TextWrapper = _Wrapper
 
 CONTEXT = {"help_option_names": ["--help", "-h"], "max_content_width": 100}
 

@@ -7,16 +7,16 @@ from pathlib import Path
 import typer
 
 from dudek_dali.cli._app import app
-from dudek_dali.cli.options import DECODE_HELP, source_choice
+from dudek_dali.cli.options import SourceCommand, source_option
 from dudek_dali.demo import DemoConfig
 
 _DEFAULTS = DemoConfig()
 
 
-@app.command()
+@app.command(cls=SourceCommand)
 def demo(
     workdir: Path = typer.Option(Path("demo"), help="Folder for the dataset, model, logs, plots and zips."),
-    decode_on_gpu: bool | None = typer.Option(None, "--decode-on-gpu/--decode-on-cpu", help=DECODE_HELP),
+    source: str = source_option(),
     epochs: int = typer.Option(_DEFAULTS.epochs, help="Training epochs (each of --clips-per-epoch clips)."),
     clips_per_epoch: int = typer.Option(_DEFAULTS.clips_per_epoch, help="Training clips per epoch."),
     seed: int = typer.Option(0, help="Seed of the synthetic dataset and of training."),
@@ -31,5 +31,5 @@ def demo(
     from dudek_dali.demo import run_demo
 
     config = DemoConfig(epochs=epochs, clips_per_epoch=clips_per_epoch, seed=seed)
-    result = run_demo(workdir, source=source_choice(decode_on_gpu), config=config)
+    result = run_demo(workdir, source=source, config=config)
     Console().print(demo_summary(result))

@@ -8,10 +8,10 @@ import typer
 
 from dudek_dali.cli._app import UserError, app
 from dudek_dali.cli.data_commands import LayoutOption, ResolutionOption
-from dudek_dali.cli.options import DECODE_HELP, source_choice
+from dudek_dali.cli.options import SourceCommand, source_option
 
 
-@app.command()
+@app.command(cls=SourceCommand)
 def preview(
     dataset: Path = typer.Argument(..., help="Dataset root holding <league>/<season>/<match>/ folders."),
     out: Path = typer.Option(..., "--out", "-o", help="Video file to write (.mp4, .mkv or .webm)."),
@@ -21,7 +21,7 @@ def preview(
     clip_frames: int = typer.Option(80, help="Frames per clip (sampled frames, after the stride)."),
     stride: int = typer.Option(2, help="Take every STRIDE-th video frame (2: 12.5 fps from 25 fps)."),
     augment: bool = typer.Option(False, "--augment", help="Apply the training augmentations."),
-    decode_on_gpu: bool | None = typer.Option(None, "--decode-on-gpu/--decode-on-cpu", help=DECODE_HELP),
+    source: str = source_option(),
     layout: LayoutOption = typer.Option(
         LayoutOption.bas, help="bas: SN-BAS-2025 (one video per game); broadcast: a video per half."
     ),
@@ -40,7 +40,7 @@ def preview(
     try:
         shown = preview_clip(
             dataset, out, game=game, clip_frames=clip_frames, stride=stride, augment=augment,
-            source=source_choice(decode_on_gpu), layout=layout.value, resolution=int(resolution.value),
+            source=source, layout=layout.value, resolution=int(resolution.value),
             seed=seed,
         )  # fmt: skip
     except ValueError as err:

@@ -8,7 +8,7 @@ import typer
 
 from dudek_dali.cli._app import app
 from dudek_dali.cli.data_commands import LayoutOption, ResolutionOption
-from dudek_dali.cli.options import DECODE_HELP, DEVICE_HELP, source_choice
+from dudek_dali.cli.options import DEVICE_HELP, TRUST_PICKLE_HELP, SourceCommand, source_option
 
 
 def submit(
@@ -22,7 +22,7 @@ def submit(
         ...,
         "--model-checkpoint-path",
         "--model_checkpoint_path",
-        help="Model checkpoint written by dudek train.",
+        help="The model: a dudek checkpoint or Hub folder, hf://ORG/NAME[@REV], or dude-k's (converted).",
     ),
     output: Path = typer.Option(Path("submission.zip"), "--output", "-o", help="Submission zip to write."),
     resolution: ResolutionOption = typer.Option(
@@ -40,10 +40,11 @@ def submit(
         False, "--flip-tta", help="Also score each window mirrored (teams swapped back) and average: 2x time."
     ),
     device: str = typer.Option("auto", help=DEVICE_HELP),
-    decode_on_gpu: bool | None = typer.Option(None, "--decode-on-gpu/--decode-on-cpu", help=DECODE_HELP),
+    source: str = source_option(),
+    trust_pickle: bool = typer.Option(False, "--trust-pickle", help=TRUST_PICKLE_HELP),
 ) -> None:
     """Predict every game of a dataset with a trained model and write the challenge submission zip."""
-    from dudek_dali.spotting.submit import create_submission
+    from dudek_dali.inference.submit import create_submission
 
     summary = create_submission(
         dataset_path,
@@ -55,11 +56,12 @@ def submit(
         batch_size=batch_size,
         flip_tta=flip_tta,
         device=device,
-        source=source_choice(decode_on_gpu),
+        source=source,
+        trust_pickle=trust_pickle,
     )
     typer.echo(f"wrote {summary.path}: {summary.games} games, {summary.predictions} predictions")
     typer.echo(f"check it with: dudek validate-submission '{summary.path}'")
 
 
-app.command("submit")(submit)
-app.command("create-solution", help="The seed's name for `dudek submit`.")(submit)
+app.command("submit", cls=SourceCommand)(submit)
+app.command("create-solution", help="The seed's name for `dudek submit`.", cls=SourceCommand)(submit)

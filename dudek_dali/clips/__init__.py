@@ -2,10 +2,13 @@
 
 Which clips an epoch trains on (:mod:`.sampling`), what augmentation each gets (:mod:`.augment`),
 the videos they come from (:mod:`.videos`), the batch format and its targets (:mod:`.batch`),
-whole-game windows (:mod:`.windows`, :mod:`.game_reader`), the loader interface
-(:mod:`.loader`) and ImageNet normalisation (:mod:`.pixels`). Pure Python and numpy (torch only
-inside the functions that build tensors): DALI lives in :mod:`dudek_dali.pipelines`, frame
-folders in :mod:`dudek_dali.frames`, PyAV in :mod:`dudek_dali.pyav`, and all of them build on this.
+whole-game windows (:mod:`.windows`, :mod:`.game_reader`), sampling by time on the 25 fps grid
+(:mod:`.time_grid`), the loader interface (:mod:`.loader`) and ImageNet normalisation
+(:mod:`.pixels`). Pure Python and numpy (torch only inside the functions that build tensors),
+except the augmentation applied in torch (:mod:`.transforms`, :mod:`.torch_augment`), which the
+package does not import: the frame-folder and torchcodec loaders both apply it, so it lives below
+them. DALI lives in :mod:`dudek_dali.pipelines`, frame folders in :mod:`dudek_dali.frames`, PyAV in
+:mod:`dudek_dali.pyav`, torchcodec in :mod:`dudek_dali.torchcodec`, and all of them build on this.
 """
 
 from dudek_dali.clips.augment import AugmentConfig, CameraPose, ClipAugment, draw_augment

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from dudek_dali.data.games import Game
 from dudek_dali.data.labels import LabelSet
 from dudek_dali.data.targets import EventTable
+from dudek_dali.data.video_check import CheckedVideo
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,18 @@ class VideoEntry:
     num_classes: int  # of the label set (events' outputs are 1..2 * num_classes)
 
 
-def video_entries(games: Sequence[Game], *, label_set: LabelSet | None = None) -> list[VideoEntry]:
+def video_entries(
+    games: Sequence[Game],
+    *,
+    label_set: LabelSet | None = None,
+    checked: Mapping[Path, CheckedVideo] | None = None,
+) -> list[VideoEntry]:
     """One :class:`VideoEntry` per video of ``games`` (both halves of a broadcast game), in order.
 
     The event table key ``<game>#<half>`` decides the side of "not applicable" teams, so it is
-    the same for every loader and every epoch.
+    the same for every loader and every epoch. ``checked`` (what
+    :func:`~dudek_dali.data.video_check.check_videos` returned) replaces the containers' frame
+    counts with the counted ones.
     """
     entries = []
     for game in games:
@@ -45,7 +53,7 @@ def video_entries(games: Sequence[Game], *, label_set: LabelSet | None = None) -
                 VideoEntry(
                     path=video.path,
                     game=game.url_local,
-                    num_frames=video.num_frames,
+                    num_frames=checked[video.path].num_frames if checked is not None else video.num_frames,
                     fps=video.fps,
                     events=events,
                     num_classes=labels.num_classes,

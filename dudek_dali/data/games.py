@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -83,6 +84,15 @@ class GameVideo:
     @property
     def num_frames(self) -> int:
         return self.info.num_frames
+
+    @cached_property
+    def constant_rate(self) -> bool:
+        """Whether every frame lasts the same: from the packet scan, demuxed once and cached on disk
+        (:meth:`VideoInfoCache.shared`), asked once per video object."""
+        cache = VideoInfoCache.shared()
+        constant = cache.scan(self.path).constant_rate
+        cache.save()
+        return constant
 
     def event_frame(self, annotation: Annotation) -> int:
         return annotation.frame(self.fps)

@@ -11,6 +11,7 @@ import os
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import ClassVar
 
 from dudek_dali.data.video_scan import VideoScan, scan_video
 from dudek_dali.errors import VideoError
@@ -79,11 +80,16 @@ def probe_video(path: Path) -> VideoInfo:
         raise VideoError(f"{path}: unreadable video ({type(err).__name__}: {err})") from None
 
 
-def default_cache_path() -> Path:
+def cache_dir() -> Path:
+    """This project's cache folder: ``$DUDEK_CACHE_DIR``, else ``dudek_dali`` in ``$XDG_CACHE_HOME``."""
     base = os.environ.get("DUDEK_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "dudek_dali"
     )
-    return Path(base) / "video_info.json"
+    return Path(base)
+
+
+def default_cache_path() -> Path:
+    return cache_dir() / "video_info.json"
 
 
 class VideoInfoCache:
@@ -93,10 +99,22 @@ class VideoInfoCache:
     is probed (and scanned) again.
     """
 
+    _shared: ClassVar[dict[Path, VideoInfoCache]] = {}
+
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path else default_cache_path()
         self._entries: dict[str, dict] = self._load()
         self._dirty = False
+
+    @classmethod
+    def shared(cls) -> VideoInfoCache:
+        """This process's cache of the default file, loaded once and shared by whoever asks (the
+        reader choice asks per video, so a fresh load each time would read the file again and
+        again)."""
+        path = default_cache_path()
+        if path not in cls._shared:
+            cls._shared[path] = cls(path)
+        return cls._shared[path]
 
     def _load(self) -> dict[str, dict]:
         try:

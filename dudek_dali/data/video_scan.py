@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -89,6 +90,29 @@ def read_packets(path: Path | str) -> Packets:
         keyframes=np.array(keys, dtype=bool),
         time_base=base,
     )
+
+
+def frame_times(path: Path | str) -> np.ndarray:
+    """Presentation time (s, from the first frame) of every frame, in display order, from the packets.
+
+    Memoised per file as it is now (resolved path, size, modification time): the PyAV reader and
+    ``dudek spot`` both need them, and demuxing reads the whole file. The array is read-only.
+    """
+    key = Path(path).resolve()
+    stat = key.stat()
+    return _frame_times(key, stat.st_size, stat.st_mtime_ns, Path(path))
+
+
+@lru_cache(maxsize=8)
+def _frame_times(key: Path, size: int, mtime_ns: int, path: Path) -> np.ndarray:
+    packets = read_packets(path)
+    pts = packets.pts[packets.timed]
+    if not len(pts):
+        raise VideoError(f"{path}: no video frames")
+    order = np.sort(pts)
+    times = (order - order[0]).astype(np.float64) * float(packets.time_base)
+    times.flags.writeable = False
+    return times
 
 
 def scan_video(path: Path | str) -> VideoScan:

@@ -52,7 +52,7 @@ def diagnose(
     gpu_problems = facts_gpu_problems(facts)  # once: it walks the installed packages, loads libcuda
     report = DoctorReport(facts=facts, environment=environment_findings(facts, gpu_problems))
     if dataset is not None:
-        cache = VideoInfoCache()  # one load of the cache for discovery and the packet scans
+        cache = VideoInfoCache.shared()  # one load of the cache for discovery, scans and reader choice
         found = discover_games(dataset, layout=layout, resolution=resolution, cache=cache)
         report.video_findings += [
             problem(str(dataset), p, "fix or remove that match folder") for p in found.problems

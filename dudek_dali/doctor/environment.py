@@ -7,6 +7,7 @@ from importlib import metadata
 from typing import Any
 
 from dudek_dali.doctor.findings import Finding, note, ok, problem
+from dudek_dali.errors import DudekError
 from dudek_dali.pipelines.environment import (
     NVDEC_LIBRARY,
     GpuProblem,
@@ -15,7 +16,7 @@ from dudek_dali.pipelines.environment import (
     gpu_problems,
     nvdec_available,
 )
-from dudek_dali.pipelines.validation import CPU_CODECS, GPU_CODECS
+from dudek_dali.sources import SOURCE_NAMES, Source, resolve_source
 
 # The codecs a SoccerNet-style dataset may hold, by FFmpeg's decoder name.
 CODECS = ("h264", "hevc", "vp8", "vp9", "av1", "mjpeg")
@@ -62,18 +63,27 @@ def facts_gpu_problems(facts: dict[str, Any]) -> list[GpuProblem]:
     return gpu_problems(torch_sees_gpu=facts["torch_sees_gpu"])
 
 
-def usable_sources(facts: dict[str, Any], problems: list[GpuProblem] | None = None) -> dict[str, list[str]]:
-    """The codecs each video source decodes on this machine ({} entry missing: source unusable).
+def usable_sources(facts: dict[str, Any], problems: list[GpuProblem] | None = None) -> list[Source]:
+    """The video sources that decode on this machine, resolved for reading whole games (frame
+    folders are a source per video, where extracted; :mod:`.videos` says where).
 
     ``problems``: :func:`facts_gpu_problems` of ``facts``, when already known."""
-    sources: dict[str, list[str]] = {}
-    if facts["dali"]:
-        sources["dali-cpu"] = sorted(CPU_CODECS)
-        if not (facts_gpu_problems(facts) if problems is None else problems):
-            sources["dali-gpu"] = sorted(GPU_CODECS)
-    if facts["pyav"]:
-        sources["pyav"] = list(facts["pyav_decoders"])
+    problems = facts_gpu_problems(facts) if problems is None else problems
+    installed = {"dali-cpu": bool(facts["dali"]), "dali-gpu": bool(facts["dali"]) and not problems,
+                 "pyav": bool(facts["pyav"])}  # fmt: skip
+    sources = []
+    for name in SOURCE_NAMES:
+        if installed.get(name):
+            try:
+                sources.append(resolve_source(name, job="read"))
+            except DudekError:  # a GPU source where torch sees no CUDA device
+                continue
     return sources
+
+
+def decoded_codecs(source: Source, facts: dict[str, Any]) -> list[str]:
+    """The codecs ``source`` decodes here (a PyAV source: those its FFmpeg was built with)."""
+    return sorted(source.codecs) if source.codecs is not None else list(facts["pyav_decoders"])
 
 
 def environment_findings(facts: dict[str, Any], problems: list[GpuProblem] | None = None) -> list[Finding]:
@@ -88,12 +98,12 @@ def environment_findings(facts: dict[str, Any], problems: list[GpuProblem] | Non
     for found in problems:
         if found.kind == "install" or facts["driver_cuda"] is not None:
             findings.append(problem(found.subject, found.cause, found.fix))
-    sources = usable_sources(facts, problems)
-    for source in ("dali-gpu", "dali-cpu", "pyav"):
-        if source in sources:
-            findings.append(ok(source, "decodes " + ", ".join(sources[source])))
+    usable = {s.name: s for s in usable_sources(facts, problems)}
+    for name in (n for n in SOURCE_NAMES if n != "frames"):
+        if name in usable:
+            findings.append(ok(name, "decodes " + ", ".join(decoded_codecs(usable[name], facts))))
         else:
-            findings.append(note(source, "not available here", _unavailable_hint(source, facts, problems)))
+            findings.append(note(name, "not available here", _unavailable_hint(name, facts, problems)))
     return findings
 
 

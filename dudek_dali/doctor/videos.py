@@ -17,7 +17,8 @@ from dudek_dali.data.video_info import VideoInfoCache
 from dudek_dali.data.video_scan import VideoScan
 from dudek_dali.doctor.findings import Finding, note, problem
 from dudek_dali.errors import VideoError
-from dudek_dali.frames import frames_dir, read_manifest
+from dudek_dali.frames import FrameFolder
+from dudek_dali.sources import Source
 
 LONG_GOP = 60  # frames between keyframes above which random clips decode much they do not use
 
@@ -43,15 +44,15 @@ class VideoRow:
 
 def check_games(
     games: Sequence[Game],
-    sources: dict[str, list[str]],
+    sources: Sequence[Source],
     *,
     root: Path,
     workers: int = 8,
     cache: VideoInfoCache | None = None,
 ) -> tuple[list[VideoRow], list[Finding]]:
-    """Rows and findings for every video of ``games`` (``sources``: codecs each source decodes here;
-    ``cache``: the one :func:`~dudek_dali.data.games.discover_games` filled, else the default)."""
-    cache = VideoInfoCache() if cache is None else cache
+    """Rows and findings for every video of ``games`` (``sources``: those usable here, resolved;
+    ``cache``: the one :func:`~dudek_dali.data.games.discover_games` filled, else the shared one)."""
+    cache = VideoInfoCache.shared() if cache is None else cache
     jobs = [(game, video) for game in games for video in game.videos]
 
     def run(job: tuple[Game, GameVideo]) -> tuple[VideoRow, list[Finding]]:
@@ -64,19 +65,19 @@ def check_games(
 
 
 def check_video(
-    game: Game, video: GameVideo, sources: dict[str, list[str]], *, cache: VideoInfoCache, root: Path
+    game: Game, video: GameVideo, sources: Sequence[Source], *, cache: VideoInfoCache, root: Path
 ) -> tuple[VideoRow, list[Finding]]:
     name = _relative(video.path, root)
     info = video.info
-    readers = [s for s, codecs in sources.items() if info.codec in codecs]
-    if read_manifest(frames_dir(video.path)) is not None:
-        readers.append("frames")
     findings: list[Finding] = []
     try:
         scan: VideoScan | None = cache.scan(video.path)
     except VideoError as err:
         scan = None
         findings.append(problem(name, f"packets unreadable ({err})", "re-download or re-encode the file"))
+    readers = [s.name for s in sources if scan is not None and s.unreadable(video) is None]
+    if FrameFolder(video.path).is_finished:
+        readers.append("frames")
     frames = scan.packets if scan else info.num_frames
     past_end = [a for a in video.annotations if video.event_frame(a) >= frames]
     row = VideoRow(
@@ -110,8 +111,9 @@ def _codec_findings(name: str, codec: str, readers: list[str]) -> list[Finding]:
         return [problem(name, f"no video source here decodes {codec}",
                         "transcode it (dudek prepare) or decode on a GPU")]  # fmt: skip
     if not any(r.startswith("dali") for r in readers):
-        return [note(name, f"{codec}: DALI cannot decode it here (only {', '.join(readers)})",
-                     "train with --frames after dudek extract-frames, or on a GPU (NVDEC)")]  # fmt: skip
+        return [note(name, f"{codec}: DALI cannot read it here (codec or frame rate; only "
+                     f"{', '.join(readers)})",
+                     "use --source frames after dudek extract-frames, or a GPU (NVDEC)")]  # fmt: skip
     return []
 
 

@@ -25,6 +25,7 @@ from dudek_dali.frames.extract import (
     extract_frames,
     plan_extraction,
 )
+from dudek_dali.frames.folders import FrameFolder
 from dudek_dali.frames.layout import frame_file_name, frames_dir, parse_frame_file_name
 from dudek_dali.frames.manifest import FrameManifest, read_manifest
 from dudek_dali.frames.selection import FramePlan, plan_video
@@ -51,6 +52,7 @@ __all__ = [
     "ExtractionProgress",
     "ExtractionReport",
     "FolderClip",
+    "FrameFolder",
     "FrameClipLoader",
     "FrameGameReader",
     "FrameManifest",

@@ -29,9 +29,8 @@ from dudek_dali.data.video_info import VideoInfoCache
 from dudek_dali.errors import DatasetError, DudekError
 from dudek_dali.frames.config import ExtractionConfig
 from dudek_dali.frames.extract_video import VideoJob, extract_video
-from dudek_dali.frames.folders import adoption_manifest, frame_entries, is_dudek_folder
-from dudek_dali.frames.layout import MANIFEST_NAME, frames_dir
-from dudek_dali.frames.manifest import FrameManifest, read_manifest, write_manifest
+from dudek_dali.frames.folders import FrameFolder
+from dudek_dali.frames.manifest import FrameManifest
 from dudek_dali.frames.selection import plan_video
 
 
@@ -92,17 +91,14 @@ def plan_extraction(games: Sequence[Game], config: ExtractionConfig) -> Extracti
                 if frame_plan is None:
                     plan.unlabelled.append(game)
                     break
-                folder = frames_dir(video.path)
-                manifest = read_manifest(folder)
-                if manifest is not None and is_complete(manifest, video.path, frame_plan, config):
+                folder = FrameFolder(video.path)
+                if folder.holds(plan=frame_plan, size=config.size, quality=config.quality):
                     plan.finished.append(video.path)
-                elif (entries := _dudek_entries(folder)) is not None:
+                elif folder.is_dudek():
                     if cache is None:
-                        cache = VideoInfoCache()
+                        cache = VideoInfoCache.shared()
                     try:
-                        adopted = adoption_manifest(
-                            video, frame_plan, size=config.size, entries=entries, cache=cache
-                        )
+                        adopted = folder.adoption(video, frame_plan, size=config.size, cache=cache)
                         plan.adopted.append((video.path, adopted))
                     except DatasetError as err:
                         plan.refused.append((video.path, str(err)))
@@ -113,23 +109,6 @@ def plan_extraction(games: Sequence[Game], config: ExtractionConfig) -> Extracti
         if cache is not None:
             cache.save()
     return plan
-
-
-def _dudek_entries(folder: Path) -> list[os.DirEntry] | None:
-    """The frames of a dude-k folder, listed once for the check and the adoption; None otherwise."""
-    if not folder.is_dir() or (folder / MANIFEST_NAME).exists():
-        return None
-    entries = frame_entries(folder)
-    return entries if is_dudek_folder(folder, entries=entries) else None
-
-
-def is_complete(manifest: FrameManifest, video: Path, plan, config: ExtractionConfig) -> bool:
-    """The manifest matches the request and the folder still holds all its JPEGs."""
-    if not manifest.same_job(
-        video_bytes=video.stat().st_size, plan=plan, size=config.size, quality=config.quality
-    ):
-        return False
-    return len(frame_entries(frames_dir(video))) == manifest.num_frames
 
 
 def extract_frames(
@@ -152,7 +131,7 @@ def extract_frames(
     config = config or ExtractionConfig()
     plan = plan_extraction(games, config)
     for video, manifest in plan.adopted:
-        write_manifest(frames_dir(video), manifest)
+        FrameFolder(video).write(manifest)
     state = ExtractionProgress(
         videos_total=len(plan.jobs), frames_total=sum(j.expected_frames for j in plan.jobs)
     )
@@ -172,7 +151,7 @@ def extract_frames(
         frames_written=sum(m.num_frames for m in manifests),
         jpeg_bytes_written=sum(m.bytes for m in manifests),
         seconds=seconds,
-        disk_bytes=sum(folder_disk_bytes(frames_dir(v.path)) for v in videos),
+        disk_bytes=sum(folder_disk_bytes(FrameFolder(v.path).path) for v in videos),
         game_minutes=sum(v.num_frames / v.fps for v in videos) / 60,
         adopted=[video for video, _ in plan.adopted],
     )

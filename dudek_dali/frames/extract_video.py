@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 
 from dudek_dali.errors import VideoError
-from dudek_dali.files import replace_folder
-from dudek_dali.frames.layout import frame_file_name, frames_dir, partial_dir
-from dudek_dali.frames.manifest import FrameManifest, adopted_manifest_file, write_manifest
+from dudek_dali.frames.folders import FrameFolder
+from dudek_dali.frames.layout import frame_file_name
+from dudek_dali.frames.manifest import FrameManifest
 from dudek_dali.frames.selection import FramePlan
 
 FrameCallback = Callable[[int], None]
@@ -45,7 +45,8 @@ def extract_video(
     is replaced only once the new one is complete.
     """
     video = Path(job.video)
-    partial = partial_dir(video)
+    folder = FrameFolder(video)
+    partial = folder.partial_path
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     decoded, written, total_bytes = 0, 0, 0
@@ -63,9 +64,7 @@ def extract_video(
         num_frames=written,
         bytes=total_bytes,
     )
-    write_manifest(partial, manifest)  # last: marks the folder complete
-    replace_folder(partial, frames_dir(video))
-    adopted_manifest_file(frames_dir(video)).unlink(missing_ok=True)  # of a dude-k folder once there
+    folder.complete(manifest)
     return manifest
 
 

@@ -22,13 +22,13 @@ import torch
 
 from dudek_dali.clips.augment import ClipAugment
 from dudek_dali.clips.game_reader import GameReader, GameReaderConfig
+from dudek_dali.clips.torch_augment import augment_clip
 from dudek_dali.clips.videos import VideoEntry, video_entries
 from dudek_dali.data.games import Game
 from dudek_dali.data.targets import TargetEncoder
 from dudek_dali.errors import DatasetError
-from dudek_dali.frames.augment import augment_clip
 from dudek_dali.frames.dataset import read_frames
-from dudek_dali.frames.folders import FrameFolder, open_frame_folder
+from dudek_dali.frames.folders import FrameFolder
 from dudek_dali.sizes import Size, check_size
 
 _IDENTITY = ClipAugment()
@@ -58,7 +58,7 @@ class FrameGameReader(GameReader):
         self.folders: list[FrameFolder] = []
         self.videos: list[VideoEntry] = []
         for entry in video_entries([game], label_set=self.encoder.label_set):
-            folder = open_frame_folder(entry.path, stride=self.config.stride, game=game)
+            folder = FrameFolder(entry.path).open(stride=self.config.stride, game=game)
             if folder.manifest.windows is not None:
                 raise DatasetError(
                     f"{folder.path}: holds only frames near annotations, a whole-game reader needs every "

@@ -7,8 +7,9 @@ cannot tell them apart. The work is split where each part runs best:
 
 * DataLoader workers read and decode JPEGs and encode targets (CPU, in parallel);
 * batches of uint8 frames are pinned (when the device is CUDA) and copied asynchronously;
-* augmentation runs in torch on the batch's device (:mod:`.augment`), one clip at a time, since
-  each clip has its own crop, camera path and colours.
+* augmentation runs in torch on the batch's device (:mod:`dudek_dali.clips.torch_augment`, shared
+  with the torchcodec loader), one clip at a time, since each clip has its own crop, camera path
+  and colours.
 
 Frames on disk were resized once at extraction (e.g. 398x224 -> 224x224); the crop box of an
 augmented clip is taken from those frames, where DALI takes it from the decoded video, so crops
@@ -26,10 +27,10 @@ from torch.utils.data import DataLoader
 from dudek_dali.clips.batch import ClipBatch
 from dudek_dali.clips.loader import EpochPlanLoader
 from dudek_dali.clips.sampling import ClipSampler, PlannedClip, SamplingConfig
+from dudek_dali.clips.torch_augment import augment_clip
 from dudek_dali.data.games import Game
 from dudek_dali.data.targets import TargetEncoder
 from dudek_dali.errors import DatasetError
-from dudek_dali.frames.augment import augment_clip
 from dudek_dali.frames.dataset import ClipFramesDataset, ClipRequest, collate_clips
 from dudek_dali.frames.segments import FrameSegment, frame_segments
 from dudek_dali.sizes import Size, check_size

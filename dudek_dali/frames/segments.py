@@ -21,7 +21,7 @@ from dudek_dali.clips.videos import VideoEntry, video_entries
 from dudek_dali.data.games import Game
 from dudek_dali.data.labels import LabelSet
 from dudek_dali.data.targets import EventTable
-from dudek_dali.frames.folders import FrameFolder, open_frame_folder
+from dudek_dali.frames.folders import FrameFolder
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def frame_segments(
     out: list[FrameSegment] = []
     game_of = {video.path: game for game in games for video in game.videos}
     for entry in video_entries(games, label_set=label_set):
-        folder = open_frame_folder(entry.path, stride=stride, game=game_of[entry.path])
+        folder = FrameFolder(entry.path).open(stride=stride, game=game_of[entry.path])
         manifest = folder.manifest
         last_frame = min(entry.num_frames, manifest.decoded_frames) - 1
         if manifest.windows is None:

@@ -16,7 +16,10 @@ class TDeedConfig:
     ``clip_frames`` fixes the learned positional encoding and the clip length the temporal shift
     layers regroup the batch by; the temporal encoder-decoder itself works at any length (odd
     lengths are padded before each ÷2 pooling), so ``clip_frames`` need not be divisible by
-    ``2 ** n_layers``. ``num_outputs`` is the team-doubled ``2N + 1`` (25 for BAS, 35 for
+    ``2 ** n_layers``. ``stride`` and ``input_size`` say how the model reads video: every
+    ``stride``-th frame of 25 fps video, resized to ``input_size`` (height, width); they change no
+    weight, but a model only works on the clips it was trained on, so they travel with it and
+    inference cuts windows by them. ``num_outputs`` is the team-doubled ``2N + 1`` (25 for BAS, 35 for
     broadcast pretraining). ``pretrained`` asks timm for ImageNet weights from the Hugging Face hub.
     ``dropout`` is applied before the class head, ``displacement_dropout`` before the displacement
     head (dude-k drops 0.5 before both; 0 here keeps a model built from this config alone as it
@@ -26,6 +29,8 @@ class TDeedConfig:
     features_model_name: str = "regnety_008"
     temporal_shift_mode: TemporalShiftMode = "gsf"
     clip_frames: int = 80
+    stride: int = 2
+    input_size: tuple[int, int] = (224, 224)
     num_outputs: int = 25
     n_layers: int = 2
     sgp_ks: int = 5
@@ -41,6 +46,12 @@ class TDeedConfig:
                 f"got {self.temporal_shift_mode!r}"
             )
         _require_int(self, "clip_frames", minimum=1)
+        _require_int(self, "stride", minimum=1)
+        object.__setattr__(self, "input_size", tuple(self.input_size))  # a list read back from a file
+        if len(self.input_size) != 2 or not all(isinstance(v, int) and v >= 32 for v in self.input_size):
+            raise ValueError(
+                f"input_size must be (height, width) with both sides >= 32, got {self.input_size}"
+            )
         _require_int(self, "n_layers", minimum=0)
         _require_int(self, "sgp_k", minimum=1)
         _require_int(self, "sgp_ks", minimum=1)
@@ -60,8 +71,11 @@ class TDeedConfig:
             )
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain ``str``/``int``/``float``/``bool`` values: safe to store beside weights (no pickle)."""
-        return asdict(self)
+        """Plain ``str``/``int``/``float``/``bool`` values (sizes as lists): safe to store beside weights
+        and in JSON (no pickle)."""
+        values = asdict(self)
+        values["input_size"] = list(self.input_size)
+        return values
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> TDeedConfig:
@@ -73,7 +87,28 @@ class TDeedConfig:
         return cls(**values)
 
 
-def _require_int(config: TDeedConfig, name: str, *, minimum: int) -> None:
+def check_shift_mode(mode: object) -> None:
+    """``ValueError`` naming the choices unless ``mode`` is a temporal shift mode."""
+    if mode not in TEMPORAL_SHIFT_MODES:
+        raise ValueError(
+            f"temporal_shift_mode must be one of {', '.join(TEMPORAL_SHIFT_MODES)}, got {mode!r}"
+        )
+
+
+def check_timm_name(name: object) -> None:
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"features_model_name must be a timm model name, got {name!r}")
+
+
+def known_keys(values: dict[str, Any], config_type: type, *, family: str) -> dict[str, Any]:
+    """``values`` when every key is a field of ``config_type``; unknown keys mean another version wrote it."""
+    unknown = sorted(set(values) - {f.name for f in fields(config_type)})
+    if unknown:
+        raise ValueError(f"unknown {family} config keys: {', '.join(unknown)}")
+    return dict(values)
+
+
+def _require_int(config: Any, name: str, *, minimum: int) -> None:
     value = getattr(config, name)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")

@@ -13,7 +13,8 @@ network is the same as :class:`~dudek_dali.model.TDeed`, tensor for tensor, once
 * LayerNorm weights ``(1, C, 1)`` -> ``(C,)`` (dude-k's own channel LayerNorm, same maths);
 * the displacement head negated: dude-k's target is ``frame - event``, ours ``event - frame``;
 * the input channels of every shifted block's wrapped ``conv1`` permuted: dude-k's GSM/GSF
-  interleave their shifted channels before that convolution, ours leave them in order.
+  interleave their shifted channels before that convolution, ours leave them in order
+  (:mod:`.interleave`).
 
 The architecture is read off the tensors: backbone (feature width, then every shape checked), shift
 mode (GSF has fusion convs, GSM only a gate, none has neither; dude-k itself cannot build "none"),
@@ -23,9 +24,9 @@ kernel size and ``k`` (window and wide kernel sizes). Outputs then agree to floa
 included: both halve time with adaptive max pooling.
 
 Frame geometry is dude-k's default, which its README and CLI use throughout: every 2nd frame
-(``--stride 2``) squashed to 224x224 (``--frame_target_width/height 224``), stored as the
-converted file's ``train_config`` (``stride``, ``input_size``), which inference reads. The file
-cannot say otherwise: for a dude-k model trained on other frames, change those two values.
+(``--stride 2``) squashed to 224x224 (``--frame_target_width/height 224``), stored in the
+converted model's config (``stride``, ``input_size``), which inference reads. The file cannot say
+otherwise: for a dude-k model trained on other frames, change those two values.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ import torch
 from dudek_dali.data.labels import ACTION_SPOTTING, BAS
 from dudek_dali.errors import CheckpointError
 from dudek_dali.model.config import TDeedConfig, TemporalShiftMode
+from dudek_dali.model.interleave import undo_interleave
 
 SOURCE = "dude-k"
 DUDEK_STRIDE = 2
@@ -110,7 +112,6 @@ def dudek_payload(state: Mapping[str, torch.Tensor], path: Path | str) -> dict[s
         "model": converted,
         "model_config": config.to_dict(),
         "label_set": label_set,
-        "train_config": {"stride": DUDEK_STRIDE, "input_size": list(DUDEK_INPUT_SIZE)},
         "converted_from": SOURCE,
         "conversion_note": _note(path, config, label_set),
     }
@@ -150,8 +151,13 @@ def convert_state_dict(
         raise CheckpointError(
             f"{path}: dude-k checkpoint with " + name_listing("tensors this converter cannot map", unknown)
         )
-    _permute_shifted_inputs(out, path)
-    _check_against_model(out, config, path)
+    undo_interleave(out, path=path, origin=SOURCE)
+    from dudek_dali.model.families import check_converted
+
+    name, mode = config.features_model_name, config.temporal_shift_mode
+    check_converted(
+        out, config, failure=f"{path}: dude-k checkpoint does not convert to a {name} {mode} T-DEED"
+    )
     return out, config
 
 
@@ -203,30 +209,6 @@ def _reshaped(key: str, tensor: torch.Tensor, name: str) -> torch.Tensor:
     return tensor
 
 
-def _permute_shifted_inputs(state: dict[str, torch.Tensor], path: Path | str) -> None:
-    """Undo dude-k's interleave of the shifted channels in each wrapped conv1's input (in place)."""
-    for norm_key in [k for k in state if k.endswith(".conv1.gate_norm.weight")]:
-        fold = state[norm_key].shape[0]
-        conv_key = norm_key.replace(".gate_norm.weight", ".net.conv.weight")
-        if conv_key not in state or fold % 4 or state[conv_key].shape[1] < fold:
-            raise CheckpointError(
-                f"{path}: dude-k shift layer {norm_key.rsplit('.', 2)[0]} does not wrap a RegNet conv "
-                f"of at least {fold} input channels, or gates {fold} channels (not a multiple of 4)"
-            )
-        state[conv_key] = state[conv_key].index_select(1, interleave_order(state[conv_key].shape[1], fold))
-
-
-def interleave_order(channels: int, fold: int) -> torch.Tensor:
-    """``perm`` with ``ours[:, c] = dudek[:, perm[c]]`` for the input channels of a wrapped conv.
-
-    dude-k's GSM/GSF output channel ``2a + b`` of each half (``h = fold / 2``, ``q = fold / 4``)
-    is the half's channel ``b * q + a``; channels past ``fold`` are untouched.
-    """
-    half = fold // 2
-    within = torch.arange(half).reshape(half // 2, 2).t().reshape(-1)
-    return torch.cat([within, within + half, torch.arange(fold, channels)])
-
-
 def infer_config(state: Mapping[str, torch.Tensor], path: Path | str) -> TDeedConfig:
     """The :class:`TDeedConfig` of a dude-k state dict, read off its tensor shapes."""
     pos = _need(state, "temp_enc", path, ndim=2)
@@ -260,6 +242,8 @@ def infer_config(state: Mapping[str, torch.Tensor], path: Path | str) -> TDeedCo
             features_model_name=BACKBONES[width],
             temporal_shift_mode=_shift_mode(state),
             clip_frames=int(pos.shape[0]),
+            stride=DUDEK_STRIDE,
+            input_size=DUDEK_INPUT_SIZE,
             num_outputs=int(head.shape[0]),
             n_layers=n_layers,
             sgp_ks=sgp_ks,
@@ -283,17 +267,3 @@ def _need(state: Mapping[str, torch.Tensor], key: str, path: Path | str, *, ndim
         what = "lacks" if tensor is None else f"has a {tensor.ndim}-d"
         raise CheckpointError(f"{path}: looks like a dude-k checkpoint but {what} {key}; is it complete?")
     return tensor
-
-
-def _check_against_model(state: Mapping[str, torch.Tensor], config: TDeedConfig, path: Path | str) -> None:
-    """Every tensor of the T-DEED ``config`` describes is there, with its shape (built on "meta")."""
-    from dudek_dali.model.tdeed import TDeed
-    from dudek_dali.model.weights import state_mismatches
-
-    with torch.device("meta"):
-        wanted = TDeed(config).state_dict()
-    if problems := state_mismatches(wanted, state, given_as="converted", spell_out_sizes=False):
-        raise CheckpointError(
-            f"{path}: dude-k checkpoint does not convert to a {config.features_model_name} "
-            f"{config.temporal_shift_mode} T-DEED: " + "; ".join(problems)
-        )

@@ -13,7 +13,7 @@ from typing import Literal, NamedTuple
 import torch
 from torch import nn
 
-from dudek_dali.model.backbone import Backbone
+from dudek_dali.model.backbone import check_clip, create_backbone
 from dudek_dali.model.config import TDeedConfig
 from dudek_dali.model.ed_sgp_mixer import EDSGPMixer
 
@@ -36,12 +36,7 @@ class TDeed(nn.Module):
     def __init__(self, config: TDeedConfig) -> None:
         super().__init__()
         self.config = config
-        self.backbone = Backbone(
-            config.features_model_name,
-            shift_mode=config.temporal_shift_mode,
-            clip_len=config.clip_frames,
-            pretrained=config.pretrained,
-        )
+        self.backbone = create_backbone(config)
         dim = self.backbone.feature_dim
         self.pos_encoding = nn.Parameter(torch.empty(config.clip_frames, dim))
         self.temporal = _temporal(config, dim)
@@ -56,10 +51,7 @@ class TDeed(nn.Module):
         return self.backbone.feature_dim
 
     def forward(self, frames: torch.Tensor) -> TDeedOutput:
-        if frames.ndim != 5 or frames.shape[1] != self.config.clip_frames:
-            raise ValueError(
-                f"T-DEED expects frames (B, {self.config.clip_frames}, C, H, W), got {tuple(frames.shape)}"
-            )
+        check_clip(frames, self.config.clip_frames, model="T-DEED")
         feats = self.backbone(frames) + self.pos_encoding
         feats = self.temporal(feats)
         logits = self.class_head(self.head_dropout(feats))

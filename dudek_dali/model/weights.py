@@ -1,4 +1,4 @@
-"""Loading saved weights into a :class:`TDeed`, whole or in part, with readable mismatch errors.
+"""Loading saved weights into a model (T-DEED or E2E-Spot), whole or in part, with readable mismatch errors.
 
 Modes:
 
@@ -10,6 +10,9 @@ Modes:
 * ``"trunk"``: everything but the positional encoding and the heads (the ED-SGP-Mixer's weights
   do not depend on clip length either, so they can transfer too). The brief's "backbone +
   temporal layers" reads either way; the trainer picks.
+
+Both families name their parts alike (``backbone``, ``temporal``, ``class_head``; T-DEED adds
+``pos_encoding`` and ``displacement_head``), so the modes mean the same for both.
 
 State dicts are plain ``{name: tensor}`` mappings, saved with ``torch.save`` and read back with
 ``torch.load(..., weights_only=True)``: no pickled classes.
@@ -23,7 +26,10 @@ from typing import Literal, get_args
 import torch
 
 from dudek_dali.errors import CheckpointError
+from dudek_dali.model.e2e_spot import E2ESpot
 from dudek_dali.model.tdeed import ModelPart, TDeed
+
+Model = TDeed | E2ESpot
 
 LoadMode = Literal["whole", "backbone", "trunk"]
 LOAD_MODES: tuple[str, ...] = get_args(LoadMode)
@@ -42,14 +48,14 @@ _PART_PREFIXES: dict[str, tuple[str, ...]] = {
 _SHOWN = 3  # mismatching names listed in an error; the rest are counted
 
 
-def model_state_for(model: TDeed, *, part: LoadMode) -> dict[str, torch.Tensor]:
+def model_state_for(model: Model, *, part: LoadMode) -> dict[str, torch.Tensor]:
     """The subset of ``model.state_dict()`` that ``load_weights(..., mode=part)`` would load."""
     _check_mode(part)
     prefixes = _prefixes(part)
     return {k: v for k, v in model.state_dict().items() if k.startswith(prefixes)}
 
 
-def load_weights(model: TDeed, state_dict: Mapping[str, torch.Tensor], *, mode: LoadMode = "whole") -> int:
+def load_weights(model: Model, state_dict: Mapping[str, torch.Tensor], *, mode: LoadMode = "whole") -> int:
     """Copy matching tensors from ``state_dict`` into ``model``; returns how many were copied.
 
     Within the loaded parts, names and shapes must match exactly; otherwise raises
@@ -65,7 +71,8 @@ def load_weights(model: TDeed, state_dict: Mapping[str, torch.Tensor], *, mode: 
     given = {k: v for k, v in state_dict.items() if k.startswith(_prefixes(mode))}
     problems = state_mismatches(wanted, given)
     if problems:
-        raise CheckpointError(f"weights do not fit this T-DEED ({mode} mode): " + "; ".join(problems))
+        name = "E2E-Spot" if isinstance(model, E2ESpot) else "T-DEED"
+        raise CheckpointError(f"weights do not fit this {name} ({mode} mode): " + "; ".join(problems))
     model.load_state_dict(given, strict=False)
     model.reset_parts(p for p in ("temporal", "pos_encoding", "heads") if p not in _LOADED_PARTS[mode])
     return len(given)

@@ -8,10 +8,11 @@ only when a pipeline is built or iterated, so importing this package is cheap.
 
 from dudek_dali.pipelines.clip_loader import DaliClipLoader, create_dali_loader
 from dudek_dali.pipelines.game_reader import DaliGameReader
-from dudek_dali.pipelines.validation import CPU_CODECS, GPU_CODECS, check_video, validate_videos
+from dudek_dali.pipelines.validation import CPU_CODECS, DALI_CODECS, GPU_CODECS, check_video, validate_videos
 
 __all__ = [
     "CPU_CODECS",
+    "DALI_CODECS",
     "GPU_CODECS",
     "DaliClipLoader",
     "DaliGameReader",

@@ -21,9 +21,8 @@ Targets are computed in Python from the frame numbers DALI reports through the s
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -35,13 +34,16 @@ from dudek_dali.data.games import Game
 from dudek_dali.data.targets import TargetEncoder
 from dudek_dali.errors import DudekError, VideoError
 from dudek_dali.pipelines.decode_errors import decode_error
-from dudek_dali.pipelines.environment import gpu_problems, problem_lines, start_failure
+from dudek_dali.pipelines.environment import start_failure
 from dudek_dali.pipelines.graph import READER, GraphSpec, augment_arrays, build_pipeline, needed_params
 from dudek_dali.pipelines.links import VideoLinks, shared_links
 from dudek_dali.pipelines.segments import SEGMENT_FRAMES, SegmentedVideo, segmented
 from dudek_dali.pipelines.torch_output import to_numpy, to_torch
-from dudek_dali.pipelines.validation import Device, check_device, check_video, validate_videos
+from dudek_dali.pipelines.validation import check_video, dali_backend, validate_videos
 from dudek_dali.sizes import Size, check_size
+
+if TYPE_CHECKING:
+    import torch
 
 # DALI 2.4 yields a sequence from a frames range only when the range holds
 # sequence_length * stride frames (not just the clip's span, (T - 1) * stride + 1), so a
@@ -59,14 +61,14 @@ class DaliClipLoader(EpochPlanLoader):
         *,
         spec: GraphSpec,
         encoder: TargetEncoder,
-        device_id: int | None = None,
+        device: torch.device,
         segmented: dict[int, SegmentedVideo] | None = None,
     ) -> None:
         super().__init__(sampler, batch_size=spec.batch_size)
         self.segmented = segmented or {}  # video index -> its segment files
         self.spec = spec
         self.encoder = encoder
-        self.device_id = device_id
+        self.device = device  # where batches land: the pipeline's CUDA device, or the CPU
         self.links = shared_links()
         self._lists = VideoLinks(prefix="dudek-dali-lists-")  # this loader's file lists
 
@@ -118,7 +120,7 @@ class DaliClipLoader(EpochPlanLoader):
             "pad_last_batch": True,
         }
         try:
-            pipe = build_pipeline(self.spec, reader=reader, params=params, device_id=self.device_id)
+            pipe = build_pipeline(self.spec, reader=reader, params=params)
         except RuntimeError as err:
             raise self._failure(err, plan, starting=True) from None
         found = pipe.epoch_size(READER)
@@ -132,7 +134,7 @@ class DaliClipLoader(EpochPlanLoader):
         """While ``starting`` (the pipeline's build or first run) a GPU that cannot start (driver,
         CUDA builds, NVDEC); else the videos that fail their checks again now, else every video
         the clips read."""
-        startup = start_failure(self.spec.device) if starting else None
+        startup = start_failure(self.spec.backend) if starting else None
         if startup is not None:
             return startup
         videos = list(dict.fromkeys(self.videos[c.video].path for c in clips))
@@ -140,7 +142,7 @@ class DaliClipLoader(EpochPlanLoader):
         broken = []
         for video in videos:
             try:
-                check_video(video, device=self.spec.device, min_frames=span)
+                check_video(video, backend=self.spec.backend, min_frames=span)
             except VideoError as problem:
                 broken.append((video, problem))
         if len(broken) == 1:  # the checks explain it better than DALI
@@ -154,7 +156,7 @@ class DaliClipLoader(EpochPlanLoader):
         numbers = to_numpy(numbers)[:count].astype(np.int64) + offsets
         self._check_against_plan(clips, labels, numbers)
         return make_batch(
-            to_torch(frames, device_id=self.device_id)[:count],
+            to_torch(frames, device=self.device)[:count],
             entries=[self.videos[c.video] for c in clips],
             frame_numbers=numbers,
             flipped=np.array([c.augment.flip for c in clips]),
@@ -187,30 +189,31 @@ def output_size(size: Size) -> Size:
     return check_size(size, minimum=8)
 
 
-def cuda_device_id(device: Device, device_id: int | None) -> int | None:
-    """The CUDA device a GPU pipeline runs on; a clear error (with the cause) when there is none."""
-    if device == "cpu":
-        return None
+def pipeline_device(device: torch.device | str) -> torch.device:
+    """The torch device a pipeline delivering on ``device`` runs on: a CUDA device gets its index
+    (the current one when none is given), which DALI's ``device_id`` needs. A resolved device
+    (:class:`~dudek_dali.sources.Source` holds one) passes through unchanged."""
     import torch
 
-    if not torch.cuda.is_available():
-        causes = problem_lines(gpu_problems(torch_sees_gpu=False))
-        raise DudekError(f"device 'gpu' was asked but no CUDA GPU is visible ({causes}); use device 'cpu'")
-    return torch.cuda.current_device() if device_id is None else device_id
+    device = torch.device(device)
+    if device.type == "cuda" and device.index is None:
+        if not torch.cuda.is_available():
+            raise start_failure("gpu") or DudekError("no CUDA device is visible; deliver on the CPU")
+        return torch.device("cuda", torch.cuda.current_device())
+    return device
 
 
 def create_dali_loader(
     games: Sequence[Game],
     sampling: SamplingConfig | None = None,
     *,
-    device: Device = "cpu",
+    device: torch.device | str = "cpu",
     size: Size = (224, 224),
     batch_size: int = 4,
     targets: TargetEncoder | None = None,
     num_threads: int = 2,
     prefetch: int = 2,
     validate: bool = True,
-    device_id: int | None = None,
     segment_frames: int | None = SEGMENT_FRAMES,
 ) -> DaliClipLoader:
     """A DALI clip loader over ``games`` (both layouts, 224p or 720p; see the module docstring).
@@ -218,29 +221,29 @@ def create_dali_loader(
     ``sampling`` says which clips each epoch reads and how they are augmented (default:
     :class:`~dudek_dali.clips.SamplingConfig`, every window once with the training
     augmentations); pass ``SamplingConfig(augment=AugmentConfig.off(), shuffle=False)`` for
-    evaluation. ``size`` is (height, width) of the delivered frames; ``targets`` encodes the
-    per-frame targets (default: the games' label set, displacement 4). Every video is checked
+    evaluation. ``device`` is where batches land: a CUDA device decodes there (NVDEC, DALI's GPU
+    backend), the CPU uses DALI's CPU backend. ``size`` is (height, width) of the delivered
+    frames; ``targets`` encodes the per-frame targets (default: the games' label set,
+    displacement 4). Every video is checked
     first (:func:`~dudek_dali.pipelines.validate_videos`): bad files raise a
     :class:`~dudek_dali.errors.VideoError` naming the file before any decoding starts.
     Videos of at least ``4 * segment_frames`` frames are read through segment files of that many
     frames (:mod:`.segments`; ``None``: never).
     """
-    device = check_device(device)
     sampling = sampling or SamplingConfig()
     if not games:
         raise ValueError("no games to load clips from")
     if batch_size < 1 or num_threads < 1 or prefetch < 1:
         raise ValueError("batch_size, num_threads and prefetch must be >= 1")
-    gpu_id = cuda_device_id(device, device_id)
+    device = pipeline_device(device)
+    backend = dali_backend(device)
     encoder = targets or TargetEncoder(games[0].label_set)
-    videos = video_entries(games, label_set=encoder.label_set)
-    if validate:
-        checked = validate_videos(
-            games, device=device, min_frames=clip_span(sampling.clip_frames, sampling.stride)
-        )
-        videos = [replace(v, num_frames=checked[v.path].num_frames) for v in videos]
+    min_frames = clip_span(sampling.clip_frames, sampling.stride)
+    checked = validate_videos(games, backend=backend, min_frames=min_frames) if validate else None
+    videos = video_entries(games, label_set=encoder.label_set, checked=checked)
     spec = GraphSpec(
-        device=device,
+        backend=backend,
+        device_id=device.index,
         size=output_size(size),
         sequence_length=sampling.clip_frames,
         stride=sampling.stride,
@@ -256,6 +259,6 @@ def create_dali_loader(
         if segment_frames is not None and v.num_frames >= 4 * segment_frames
     }
     return DaliClipLoader(
-        ClipSampler(videos, sampling), spec=spec, encoder=encoder, device_id=gpu_id,
+        ClipSampler(videos, sampling), spec=spec, encoder=encoder, device=device,
         segmented={i: s for i, s in long_videos.items() if s is not None},
     )  # fmt: skip

@@ -156,13 +156,14 @@ def problem_lines(problems: list[GpuProblem]) -> str:
     return "; ".join(p.line() for p in problems)
 
 
-def start_failure(device: str) -> DudekError | None:
-    """Why a GPU pipeline cannot start on this machine (driver, CUDA builds, NVDEC), or None.
+def start_failure(backend: str) -> DudekError | None:
+    """Why a pipeline on DALI's ``gpu`` backend cannot start on this machine (driver, CUDA builds,
+    NVDEC), or None (also for the ``cpu`` backend).
 
     A pipeline build that fails for one of these reasons would otherwise read as a decode
     failure of the videos; ``dudek doctor`` reports the same causes.
     """
-    if device != "gpu":
+    if backend != "gpu":
         return None
     import torch
 

@@ -10,7 +10,7 @@ validation loss).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,14 +18,17 @@ from dudek_dali.clips.game_reader import GameReader, GameReaderConfig
 from dudek_dali.clips.videos import VideoEntry, video_entries
 from dudek_dali.data.games import Game
 from dudek_dali.data.targets import TargetEncoder
-from dudek_dali.pipelines.clip_loader import cuda_device_id, output_size
+from dudek_dali.pipelines.clip_loader import output_size, pipeline_device
 from dudek_dali.pipelines.decode_errors import decode_error
 from dudek_dali.pipelines.environment import start_failure
 from dudek_dali.pipelines.graph import READER, GraphSpec, build_pipeline
 from dudek_dali.pipelines.links import shared_links
 from dudek_dali.pipelines.torch_output import to_numpy, to_torch
-from dudek_dali.pipelines.validation import Device, check_device, validate_videos
+from dudek_dali.pipelines.validation import dali_backend, validate_videos
 from dudek_dali.sizes import Size
+
+if TYPE_CHECKING:
+    import torch
 
 
 class DaliGameReader(GameReader):
@@ -36,24 +39,24 @@ class DaliGameReader(GameReader):
         game: Game,
         config: GameReaderConfig | None = None,
         *,
-        device: Device = "cpu",
+        device: torch.device | str = "cpu",
         size: Size = (224, 224),
         targets: TargetEncoder | None = None,
         num_threads: int = 2,
         validate: bool = True,
-        device_id: int | None = None,
     ) -> None:
         self.game = game
-        self.device = check_device(device)
+        self.device = pipeline_device(device)  # where batches land; a CUDA device decodes with NVDEC
+        backend = dali_backend(self.device)
         self.config = config or GameReaderConfig()
-        self.device_id = cuda_device_id(self.device, device_id)
         self.encoder = targets or TargetEncoder(game.label_set)
-        self.videos: list[VideoEntry] = video_entries([game], label_set=self.encoder.label_set)
-        if validate:
-            checked = validate_videos([game], device=self.device)
-            self.videos = [replace(v, num_frames=checked[v.path].num_frames) for v in self.videos]
+        checked = validate_videos([game], backend=backend) if validate else None
+        self.videos: list[VideoEntry] = video_entries(
+            [game], label_set=self.encoder.label_set, checked=checked
+        )
         self.spec = GraphSpec(
-            device=self.device,
+            backend=backend,
+            device_id=self.device.index,
             size=output_size(size),
             sequence_length=self.config.chunk_frames,
             stride=self.config.stride,
@@ -73,7 +76,7 @@ class DaliGameReader(GameReader):
             "pad_last_batch": True,
         }
         try:
-            pipe = build_pipeline(self.spec, reader=reader, device_id=self.device_id)
+            pipe = build_pipeline(self.spec, reader=reader)
         except RuntimeError as err:
             raise self._failure(err, entry.path, starting=True) from None
         total, per_run = pipe.epoch_size(READER), self.spec.batch_size
@@ -82,12 +85,12 @@ class DaliGameReader(GameReader):
                 frames, _labels, numbers = pipe.run()
             except RuntimeError as err:
                 raise self._failure(err, entry.path, starting=first == 0) from None
-            frames, numbers = to_torch(frames, device_id=self.device_id), to_numpy(numbers)
+            frames, numbers = to_torch(frames, device=self.device), to_numpy(numbers)
             for i in range(min(per_run, total - first)):  # the rest repeats the last chunk
                 yield frames[i], numbers[i]
 
     def _failure(self, err: BaseException, path, *, starting: bool = False) -> Exception:
         """While ``starting`` (the pipeline's build or first run) a GPU that cannot start, else the
         decode failure of ``path``."""
-        startup = start_failure(self.spec.device) if starting else None
+        startup = start_failure(self.spec.backend) if starting else None
         return startup or decode_error(err, [path], shared_links())

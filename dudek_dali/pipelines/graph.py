@@ -1,12 +1,13 @@
 """The one DALI graph both loaders build: reader -> resize/crop -> camera -> colour -> blur -> flip
--> normalise, on ``device="gpu"`` (NVDEC decode, GPU operators) or ``device="cpu"``.
+-> normalise, on DALI's ``gpu`` backend (NVDEC decode, GPU operators) or its ``cpu`` backend.
 
 Only the reader's arguments differ between the training loader (a file list with one clip per
 line) and the whole-game reader (whole files in consecutive chunks). Augmentation parameters
 are not drawn in DALI: they come from the epoch plan through ``fn.external_source`` (one
 sample per reader sample, in reader order) so every loader applies the same parameters; see
-:mod:`.augment_params` for their order and meaning. Stages whose probability is 0 are left
-out of the graph, so evaluation runs only decode, resize and normalise.
+:mod:`dudek_dali.clips.augment` for their meaning and :func:`needed_params` for their order.
+Stages whose probability is 0 are left out of the graph, so evaluation runs only decode, resize
+and normalise.
 
 Design choices:
 
@@ -34,16 +35,19 @@ import numpy as np
 
 from dudek_dali.clips.augment import BLUR_WINDOW, AugmentConfig, ClipAugment, camera_fill
 from dudek_dali.clips.pixels import IMAGENET_MEAN, IMAGENET_STD
-from dudek_dali.pipelines.validation import Device
+from dudek_dali.pipelines.validation import Backend
 
 READER = "reader"  # the reader's name, for epoch_size()
 
 
 @dataclass(frozen=True)
 class GraphSpec:
-    """Everything the graph depends on besides the reader's source arguments."""
+    """Everything the graph depends on besides the reader's source arguments.
 
-    device: Device
+    ``device_id`` is the CUDA device of the ``gpu`` backend (None on the ``cpu`` backend)."""
+
+    backend: Backend
+    device_id: int | None
     size: tuple[int, int]  # (height, width) of the delivered frames
     sequence_length: int
     stride: int
@@ -107,7 +111,6 @@ def build_pipeline(
     *,
     reader: dict[str, Any],
     params: Callable[[Any], tuple[np.ndarray, ...]] | None = None,
-    device_id: int | None = None,
 ):
     """Build the graph. Outputs: frames (F, C, H, W) float32 on the device, label and frame
     numbers (F,) on the CPU.
@@ -115,19 +118,17 @@ def build_pipeline(
     ``reader`` holds the source arguments of ``fn.experimental.readers.video`` (``file_list``
     and friends, or ``filenames``/``step``/``pad_mode``). ``params`` is a per-sample callback
     (``sample_info -> arrays`` named by :func:`needed_params`, see :func:`augment_arrays`),
-    required when the spec's augmentation is enabled. ``device_id`` is the CUDA device for ``device="gpu"``.
+    required when the spec's augmentation is enabled.
     """
     from nvidia.dali import pipeline_def
 
     augment = spec.augment
     if augment.enabled and params is None:
         raise ValueError("an augmenting graph needs the per-clip params callback")
-    gpu = spec.device == "gpu"
-
     @pipeline_def(
         batch_size=spec.batch_size,
         num_threads=spec.num_threads,
-        device_id=(device_id or 0) if gpu else None,
+        device_id=spec.device_id if spec.backend == "gpu" else None,
         prefetch_queue_depth=spec.prefetch,
         exec_dynamic=True,
         enable_conditionals=True,
@@ -146,7 +147,7 @@ def _graph(spec: GraphSpec, reader: dict[str, Any], params: Callable | None):
     from nvidia.dali import fn, types
 
     frames, label, frame_numbers = fn.experimental.readers.video(
-        device=spec.device,
+        device=spec.backend,
         name=READER,
         sequence_length=spec.sequence_length,
         stride=spec.stride,

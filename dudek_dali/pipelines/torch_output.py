@@ -30,17 +30,18 @@ def to_numpy(tensor_list: Any) -> np.ndarray:
     return np.array(tensor_list.as_tensor())
 
 
-def to_torch(tensor_list: Any, *, device_id: int | None = None) -> torch.Tensor:
-    """A batch of equal-shape DALI tensors as one torch tensor on the device they live on.
-
-    ``device_id`` is the CUDA device of a GPU pipeline; CPU outputs ignore it.
-    """
+def to_torch(tensor_list: Any, *, device: torch.device) -> torch.Tensor:
+    """A batch of equal-shape DALI tensors as one torch tensor on ``device``, the device they live on
+    (the pipeline's CUDA device for GPU outputs, the CPU for CPU outputs)."""
     import torch
     from nvidia.dali.plugin.pytorch import feed_ndarray, to_torch_type
 
     gpu = is_gpu(tensor_list)
+    if gpu != (device.type == "cuda"):
+        where = "GPU" if gpu else "CPU"
+        raise ValueError(f"DALI {where} outputs cannot be delivered on {device} without a copy")
     tensor = tensor_list.as_tensor()  # the batch as one dense tensor (samples have equal shapes)
-    target = torch.device("cuda", device_id or 0) if gpu else torch.device("cpu")
+    target = device
     out = torch.empty(tuple(tensor.shape()), dtype=to_torch_type[tensor.dtype], device=target)
     feed_ndarray(tensor, out, cuda_stream=torch.cuda.current_stream(target) if gpu else None)
     return out

@@ -23,13 +23,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from dudek_dali.data.video_write import container_of, write_video
 from dudek_dali.errors import VideoError
-from dudek_dali.files import write_atomic
 
 Codec = Literal["vp9", "h264"]
 CODECS: tuple[str, ...] = get_args(Codec)
 DEFAULT_CRF = {"vp9": 30, "h264": 18}
-_FORMATS = {".mp4": "mp4", ".mkv": "matroska"}
 
 
 def default_codec() -> Codec:
@@ -152,45 +151,24 @@ def _reencode(
     rate: Callable[[Any], Fraction],
     frames: Callable[[Any, Iterable], Iterator],
 ) -> TranscodeResult:
-    """Decode ``source``'s first video stream and encode ``frames(stream, decoded frames)`` (yuv420p,
-    each yielded frame becoming the next output frame) into ``target`` at ``rate(stream)`` frames
-    per second, atomically; FFmpeg's errors become a :class:`~dudek_dali.errors.VideoError` naming
-    ``source``. The same frame object may be yielded again: FFmpeg references, not copies, what it
-    is sent, and each output frame's timestamp and picture type are set here."""
+    """Decode ``source``'s first video stream and write ``frames(stream, decoded frames)`` (yuv420p)
+    into ``target`` at ``rate(stream)`` frames per second (:func:`~dudek_dali.data.video_write.write_video`);
+    FFmpeg's errors become a :class:`~dudek_dali.errors.VideoError` naming ``source``."""
     import av
 
-    container_format = _FORMATS.get(Path(target).suffix)
-    if container_format is None:
-        raise ValueError(f"{target}: unsupported extension (expected one of {sorted(_FORMATS)})")
+    container_of(target)  # refuse an unknown extension before decoding anything
     start = time.perf_counter()
-    count = 0
-
-    def write(tmp: Path) -> None:
-        nonlocal count
-        try:
-            with av.open(str(source)) as inp, av.open(str(tmp), mode="w", format=container_format) as out:
-                src = inp.streams.video[0]
-                src.thread_type = "AUTO"
-                out_rate = rate(src)
-                stream = out.add_stream("libvpx-vp9" if codec == "vp9" else "libx264", rate=out_rate)
-                stream.width, stream.height, stream.pix_fmt = (
-                    src.codec_context.width,
-                    src.codec_context.height,
-                    "yuv420p",
-                )
-                if gop_size is not None:
-                    stream.codec_context.gop_size = gop_size
-                stream.options = options
-                for frame in frames(src, inp.decode(src)):
-                    frame.pts, frame.time_base = count, 1 / out_rate
-                    frame.pict_type = av.video.frame.PictureType.NONE  # let the encoder place keyframes
-                    out.mux(stream.encode(frame))
-                    count += 1
-                out.mux(stream.encode(None))
-        except av.error.FFmpegError as err:
-            raise VideoError(f"{source}: cannot re-encode ({type(err).__name__}: {err})") from None
-
-    write_atomic(Path(target), write)
+    try:
+        with av.open(str(source)) as inp:
+            src = inp.streams.video[0]
+            src.thread_type = "AUTO"
+            size = (src.codec_context.width, src.codec_context.height)
+            count = write_video(
+                target, frames(src, inp.decode(src)), codec=codec, rate=rate(src), size=size,
+                options=options, gop_size=gop_size,
+            )  # fmt: skip
+    except av.error.FFmpegError as err:
+        raise VideoError(f"{source}: cannot re-encode ({type(err).__name__}: {err})") from None
     return TranscodeResult(
         source=Path(source),
         target=Path(target),

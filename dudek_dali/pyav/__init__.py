@@ -7,6 +7,6 @@ but decode and resize: the floor every video loader is measured against (``dudek
 """
 
 from dudek_dali.pyav.clip_reader import PyAVClipReader
-from dudek_dali.pyav.game_reader import GRID_FPS, PyAVGameReader
+from dudek_dali.pyav.game_reader import PyAVGameReader
 
-__all__ = ["GRID_FPS", "PyAVClipReader", "PyAVGameReader"]
+__all__ = ["PyAVClipReader", "PyAVGameReader"]

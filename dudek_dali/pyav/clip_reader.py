@@ -18,16 +18,18 @@ from dudek_dali.clips.sampling import ClipSampler, PlannedClip, SamplingConfig
 from dudek_dali.clips.videos import video_entries
 from dudek_dali.data.games import Game
 from dudek_dali.errors import VideoError
+from dudek_dali.pyav.rgb import RgbScaler
 from dudek_dali.sizes import Size, check_size
 
 
 class _OpenVideo:
     """One open container, kept open across clips as a reader would."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, size: tuple[int, int]) -> None:
         import av
 
         self.path = path
+        self.rgb = RgbScaler(size)
         self.container = av.open(str(path))
         self.stream = self.container.streams.video[0]
         self.stream.thread_type = "AUTO"
@@ -35,10 +37,9 @@ class _OpenVideo:
         self.time_base = float(self.stream.time_base)
         self.first = float(self.stream.start_time or 0) * self.time_base
 
-    def clip(self, start: int, *, count: int, stride: int, size: tuple[int, int]) -> tuple[np.ndarray, int]:
-        """Frames ``start, start + stride, ...`` (``count`` of them) as (count, H, W, 3) uint8,
-        and how many frames were decoded to get them."""
-        height, width = size
+    def clip(self, start: int, *, count: int, stride: int) -> tuple[np.ndarray, int]:
+        """Frames ``start, start + stride, ...`` (``count`` of them) as (count, H, W, 3) uint8 at the
+        reader's size, and how many frames were decoded to get them."""
         end = start + (count - 1) * stride
         target = int(round((start / self.rate + self.first) / self.time_base))
         self.container.seek(target, stream=self.stream, backward=True, any_frame=False)
@@ -47,7 +48,7 @@ class _OpenVideo:
             index = round((float(frame.pts) * self.time_base - self.first) * self.rate)
             decoded += 1
             if index >= start and (index - start) % stride == 0:
-                frames.append(frame.to_ndarray(width=width, height=height, format="rgb24"))
+                frames.append(self.rgb(frame))
             if index >= end:
                 break
         if len(frames) != count:
@@ -76,9 +77,9 @@ class PyAVClipReader(EpochPlanLoader):
 
     def _read(self, clip: PlannedClip) -> np.ndarray:
         if clip.video not in self._open:
-            self._open[clip.video] = _OpenVideo(self.videos[clip.video].path)
+            self._open[clip.video] = _OpenVideo(self.videos[clip.video].path, self.size)
         frames, decoded = self._open[clip.video].clip(
-            clip.start, count=self.sampling.clip_frames, stride=self.sampling.stride, size=self.size
+            clip.start, count=self.sampling.clip_frames, stride=self.sampling.stride
         )
         self.decoded += decoded
         return frames

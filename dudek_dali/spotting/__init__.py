@@ -1,6 +1,9 @@
-"""Spotting: post-processing, the official team-mAP@1 metric, and challenge submissions.
+"""Spotting without a model: post-processing, the official team-mAP@1 metric, predictions, spotted
+events, the challenge's submission format, and plots.
 
-Everything here is numpy only (no torch import), so ``dudek evaluate`` starts quickly.
+Everything here is numpy only: no torch, no model, no video reader (the architecture test checks
+it), so ``dudek evaluate`` starts quickly and the metric sits low in the house, next to the data it
+scores. Running a model over games is :mod:`dudek_dali.inference`.
 """
 
 from dudek_dali.spotting.aggregate import aggregate_windows
@@ -24,7 +27,6 @@ from dudek_dali.spotting.submission import (
     write_submission,
 )
 from dudek_dali.spotting.suppression import Detections, hard_nms, soft_nms, suppress
-from dudek_dali.spotting.tta import merge_flip_tta, unflip_scores
 from dudek_dali.spotting.validation import SubmissionReport, check_submission, validate_submission
 
 __all__ = [
@@ -49,14 +51,12 @@ __all__ = [
     "hard_nms",
     "load_submission_files",
     "map_at1",
-    "merge_flip_tta",
     "postprocess_game",
     "read_predictions",
     "results_document",
     "soft_nms",
     "suppress",
     "team_map_at1",
-    "unflip_scores",
     "validate_submission",
     "write_results_folder",
     "write_submission",

@@ -40,6 +40,7 @@ class EventGrid:
     frames: np.ndarray
     columns: np.ndarray
     values: np.ndarray
+    writes: np.ndarray  # which write (its index in the arrays given to from_writes) each cell holds
 
     @classmethod
     def from_writes(
@@ -53,7 +54,7 @@ class EventGrid:
         # np.unique keeps the first occurrence: look at the writes backwards to keep the last.
         _, last = np.unique(key[::-1], return_index=True)
         keep = len(key) - 1 - last
-        return cls(frames=frames[keep], columns=columns[keep], values=values[keep])
+        return cls(frames=frames[keep], columns=columns[keep], values=values[keep], writes=keep)
 
     def column_sums(self, num_columns: int) -> np.ndarray:
         """Sum of each column of the dense matrix (ground truth: visible minus "not shown" events)."""
@@ -73,40 +74,90 @@ def class_average_precisions(
     predictions (cells ``>= 0`` count, as in the official code). ``delta_frames`` is
     ``delta_seconds * 25``; a prediction matches an event within ``delta_frames / 2`` frames.
     """
-    if len(targets) != len(detections):
-        raise ValueError(f"{len(targets)} target grids but {len(detections)} detection grids")
-    radius = int(np.floor(delta_frames / 2))
-    span = SCORER_FRAMES + 2 * radius + 1  # keeps (game, class) groups out of each other's windows
-    gt_keys, pred_keys, pred_scores = [], [], []
-    for game, (target, detection) in enumerate(zip(targets, detections, strict=True)):
-        is_event = target.values != 0
-        gt_keys.append((game * num_classes + target.columns[is_event]) * span + target.frames[is_event])
-        counts = detection.values >= 0
-        pred_keys.append((game * num_classes + detection.columns[counts]) * span + detection.frames[counts])
-        pred_scores.append(detection.values[counts])
-    gt = np.sort(np.concatenate(gt_keys)) if gt_keys else np.zeros(0, np.int64)
-    pred_order = np.argsort(np.concatenate(pred_keys)) if pred_keys else np.zeros(0, np.int64)
-    preds = np.concatenate(pred_keys)[pred_order] if pred_keys else np.zeros(0, np.int64)
-    scores = np.concatenate(pred_scores)[pred_order] if pred_scores else np.zeros(0)
-    matched = match_events(gt, preds, scores, radius=radius)
-    gt_class = (gt // span) % num_classes
-    pred_class = (preds // span) % num_classes
+    pairs = pair_cells(targets, detections, num_classes=num_classes, delta_frames=delta_frames)
+    matched = pairs.partner >= 0
     return np.array(
         [
-            _average_precision(scores[pred_class == c], matched[pred_class == c], int(np.sum(gt_class == c)))
+            _average_precision(
+                pairs.scores[pairs.prediction_column == c],
+                matched[pairs.prediction_column == c],
+                int(np.sum(pairs.event_column == c)),
+            )
             for c in range(num_classes)
         ]
     )
 
 
+@dataclass(frozen=True)
+class Pairing:
+    """The official matching of every game's events and counted predictions.
+
+    Each side is sorted by (game, column, frame); ``*_cell`` indexes the cells of its game's grid
+    (:attr:`EventGrid.writes` leads back to the input). ``partner[i]`` is the event prediction
+    ``i`` is a true positive for (an index into the ``event_*`` arrays), or -1.
+    """
+
+    event_cell: np.ndarray
+    event_column: np.ndarray
+    prediction_cell: np.ndarray
+    prediction_column: np.ndarray
+    scores: np.ndarray
+    partner: np.ndarray
+
+
+def pair_cells(
+    targets: Sequence[EventGrid],
+    detections: Sequence[EventGrid],
+    *,
+    num_classes: int,
+    delta_frames: float = 25,
+) -> Pairing:
+    """Match events and predictions as ``compute_class_scores`` does, per game and column at once.
+
+    Every (game, column) group is laid on one axis, far enough from the next group that no
+    prediction falls within the radius of another group's event.
+    """
+    if len(targets) != len(detections):
+        raise ValueError(f"{len(targets)} target grids but {len(detections)} detection grids")
+    radius = int(np.floor(delta_frames / 2))
+    span = SCORER_FRAMES + 2 * radius + 1
+    event_cell, event_column, event_key, _ = _cells(targets, num_classes, span, events=True)
+    cell, column, key, scores = _cells(detections, num_classes, span, events=False)
+    events, predictions = np.argsort(event_key), np.argsort(key)  # keys are unique per side
+    partner = pair_events(event_key[events], key[predictions], scores[predictions], radius=radius)
+    return Pairing(
+        event_cell=event_cell[events], event_column=event_column[events], prediction_cell=cell[predictions],
+        prediction_column=column[predictions], scores=scores[predictions], partner=partner,
+    )  # fmt: skip
+
+
+def _cells(
+    grids: Sequence[EventGrid], num_classes: int, span: int, *, events: bool
+) -> tuple[np.ndarray, ...]:
+    """(cell, column, axis key, value) of the cells that count: events (non-zero ground truth) or
+    predictions (values >= 0)."""
+    parts = [(np.zeros(0, np.int64),) * 3 + (np.zeros(0),)]
+    for game, grid in enumerate(grids):
+        cells = np.flatnonzero(grid.values != 0 if events else grid.values >= 0)
+        columns = grid.columns[cells]
+        key = (game * num_classes + columns) * span + grid.frames[cells]
+        parts.append((cells, columns, key, grid.values[cells]))
+    return tuple(np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+
+
 def match_events(gt: np.ndarray, preds: np.ndarray, scores: np.ndarray, *, radius: int) -> np.ndarray:
-    """Which predictions the official greedy matching marks as true positives.
+    """Which predictions the official greedy matching marks as true positives."""
+    return pair_events(gt, preds, scores, radius=radius) >= 0
+
+
+def pair_events(gt: np.ndarray, preds: np.ndarray, scores: np.ndarray, *, radius: int) -> np.ndarray:
+    """For each prediction, the ground-truth event the official greedy matching pairs it with, or -1.
 
     ``gt`` and ``preds`` are sorted, unique positions on one axis; ``scores`` go with ``preds``.
     """
-    matched = np.zeros(len(preds), dtype=bool)
+    partner = np.full(len(preds), -1, dtype=np.int64)
     if len(gt) == 0 or len(preds) == 0:
-        return matched
+        return partner
     lo = np.searchsorted(preds, gt - radius, side="left")
     hi = np.searchsorted(preds, gt + radius, side="right")
     # Event i continues the chain of event i-1 when their candidate ranges share a prediction.
@@ -122,12 +173,12 @@ def match_events(gt: np.ndarray, preds: np.ndarray, scores: np.ndarray, *, radiu
         candidates = lo[active, None] + offsets
         valid = candidates < hi[active, None]
         candidates = np.minimum(candidates, len(preds) - 1)
-        valid &= ~matched[candidates]
+        valid &= partner[candidates] < 0
         best = np.where(valid, scores[candidates], -np.inf).argmax(axis=1)  # first max = earliest frame
         rows = np.arange(len(active))
-        chosen = candidates[rows, best][valid[rows, best]]
-        matched[chosen] = True
-    return matched
+        found = valid[rows, best]
+        partner[candidates[rows, best][found]] = active[found]
+    return partner
 
 
 def _average_precision(scores: np.ndarray, matched: np.ndarray, num_events: int) -> float:

@@ -1,14 +1,14 @@
 """``--eval_metric map``: team-mAP@1 of the current weights on the whole validation games.
 
-The whole-game inference lives in :mod:`dudek_dali.spotting.inference` (sliding windows over
-every frame, post-processing, the official metric); this module only adapts a training run to it.
+The whole-game inference lives in :mod:`dudek_dali.inference` (sliding windows over every frame,
+post-processing, the official metric); this module only adapts a training run to it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dudek_dali.spotting.inference import InferenceConfig, evaluate_model
+from dudek_dali.inference.scoring import InferenceConfig, evaluate_model
 from dudek_dali.train.records import ValidationResult
 
 if TYPE_CHECKING:
@@ -19,11 +19,11 @@ def inference_config(run: TrainingRun) -> InferenceConfig:
     """Windows as in training (``--overlap``), without augmentation or flip TTA."""
     c = run.config
     return InferenceConfig(
-        clip_frames=c.clip_frames_count,
-        stride=c.stride,
-        overlap=c.overlap,
-        batch_size=c.val_batch_size,
-        size=c.input_size,
+        clip_frames=c.model.clip_frames,
+        stride=c.model.stride,
+        overlap=c.sampling.overlap,
+        batch_size=c.data.val_batch_size,
+        size=c.model.input_size,
     )
 
 
@@ -34,9 +34,8 @@ def evaluate_map(run: TrainingRun) -> ValidationResult:
     net.eval()
     try:
         scores = evaluate_model(
-            net, run.val_games, inference_config(run), device=run.device, source=run.video_source,
-            progress=run.config.progress,
-        ).scores  # fmt: skip
+            net, run.val_games, inference_config(run), source=run.val_source, progress=run.config.run.progress
+        ).scores
     finally:
         net.train(was_training)
     per_class = {f"{label}": ap for label, ap in scores.team.per_class.items()}

@@ -38,11 +38,11 @@ def fit(run: TrainingRun, *, on_step: StepCallback | None = None) -> TrainingRun
     """Train from ``run.state`` to ``nr_epochs``: evaluate, keep the best, write checkpoints."""
     config = run.config
     try:
-        for epoch in range(run.state.epoch, config.nr_epochs):
+        for epoch in range(run.state.epoch, config.optim.epochs):
             run.state.epoch = epoch
             stats = train_one_epoch(run, epoch, on_step=on_step)
             result = None
-            if config.validate and epoch >= config.start_eval_epoch_nr:
+            if config.data.validate and epoch >= config.run.start_eval_epoch:
                 started = time.perf_counter()
                 result = replace(validate(run, epoch), seconds=time.perf_counter() - started)
             _finish_epoch(run, epoch, stats, result)
@@ -55,15 +55,15 @@ def fit(run: TrainingRun, *, on_step: StepCallback | None = None) -> TrainingRun
 def train_one_epoch(run: TrainingRun, epoch: int, *, on_step: StepCallback | None = None) -> EpochStats:
     """Run the epoch's remaining optimizer steps (all of them unless resuming mid-epoch)."""
     config, state = run.config, run.state
-    acc = config.acc_grad_iter
+    acc = config.optim.grad_accumulation
     first_step = state.step_in_epoch
     run.model.train()
     batches = _epoch_batches(run, epoch, start_batch=first_step * acc)
     totals = [0.0, 0.0, 0.0]
     clips, wait, started = 0, 0.0, time.perf_counter()
     progress = EpochProgress(
-        f"epoch {epoch + 1}/{config.nr_epochs}", total=run.steps_per_epoch, completed=first_step,
-        enabled=config.progress and run.dist.is_main,
+        f"epoch {epoch + 1}/{config.optim.epochs}", total=run.steps_per_epoch, completed=first_step,
+        enabled=config.run.progress and run.dist.is_main,
     )  # fmt: skip
     with progress:
         for step in range(first_step, run.steps_per_epoch):
@@ -82,7 +82,8 @@ def train_one_epoch(run: TrainingRun, epoch: int, *, on_step: StepCallback | Non
                 state.global_step,
             )  # fmt: skip
             progress.advance(loss=record.loss, lr=lr)
-            if config.checkpoint_every_steps and state.global_step % config.checkpoint_every_steps == 0:
+            every = config.run.checkpoint_every_steps
+            if every and state.global_step % every == 0:
                 _save_training_state(run)
             if on_step is not None:
                 on_step(run, record)
@@ -116,8 +117,8 @@ def _optimizer_step(
     is one host synchronisation per optimizer step (with fp16's ``GradScaler``, its ``step`` also
     waits for its inf check).
     """
-    config = run.config
-    acc = config.acc_grad_iter
+    optim = run.config.optim
+    acc = optim.grad_accumulation
     totals = torch.zeros(3, device=run.device)
     clips, wait = 0, 0.0
     for micro in range(acc):
@@ -139,8 +140,8 @@ def _optimizer_step(
         clips += len(batch)
     if run.scaler is not None:
         run.scaler.unscale_(run.optimizer)
-    if config.grad_clip_norm > 0:
-        torch.nn.utils.clip_grad_norm_(run.net.parameters(), config.grad_clip_norm)
+    if optim.grad_clip_norm > 0:
+        torch.nn.utils.clip_grad_norm_(run.net.parameters(), optim.grad_clip_norm)
     if run.scaler is not None:
         run.scaler.step(run.optimizer)
         run.scaler.update()
@@ -155,12 +156,12 @@ def _optimizer_step(
 
 def _forward_loss(run: TrainingRun, batch, *, index: int):
     """The loss of one batch (mixup first when enabled); logits go to fp32 before the loss."""
-    config = run.config
+    optim = run.config.optim
     frames, target, shift_target = batch.frames, batch.classes, batch.displacement
-    if config.mixup:
+    if optim.mixup:
         frames, target, shift_target = mixup(
             frames, target, shift_target, num_outputs=run.label_set.num_outputs,
-            alpha=config.mixup_alpha, seed=config.random_seed, index=index,
+            alpha=optim.mixup_alpha, seed=run.config.run.seed, index=index,
         )  # fmt: skip
     with _autocast(run):
         out = run.model(frames)
@@ -169,7 +170,7 @@ def _forward_loss(run: TrainingRun, batch, *, index: int):
         out.displacement.float(),
         target,
         shift_target,
-        foreground_weight=config.loss_foreground_weight,
+        foreground_weight=optim.foreground_weight,
     )
 
 
@@ -182,7 +183,7 @@ def _autocast(run: TrainingRun):
 @torch.no_grad()
 def validate(run: TrainingRun, epoch: int) -> ValidationResult:
     """Validation loss (same clips every epoch, no augmentation) or team-mAP@1 on the validation games."""
-    if run.config.eval_metric == "map":
+    if run.config.run.eval_metric == "map":
         return _validate_map(run)
     return _validate_loss(run)
 
@@ -194,7 +195,7 @@ def _validate_loss(run: TrainingRun) -> ValidationResult:
     run.val_loader.set_epoch(0)
     loss_sum, count = torch.zeros((), device=run.device), 0
     progress = EpochProgress(
-        "validation", total=len(run.val_loader), enabled=run.config.progress and run.dist.is_main
+        "validation", total=len(run.val_loader), enabled=run.config.run.progress and run.dist.is_main
     )
     with progress:
         for batch in run.val_loader:
@@ -203,7 +204,7 @@ def _validate_loss(run: TrainingRun) -> ValidationResult:
                 out = net(batch.frames)
             loss = tdeed_loss(
                 out.class_logits.float(), out.displacement.float(), batch.classes, batch.displacement,
-                foreground_weight=run.config.loss_foreground_weight,
+                foreground_weight=run.config.optim.foreground_weight,
             )  # fmt: skip
             loss_sum += loss.total.detach() * len(batch)  # summed on the device: no sync per batch
             count += len(batch)
@@ -225,7 +226,7 @@ def _validate_map(run: TrainingRun) -> ValidationResult:
 
 def _finish_epoch(run: TrainingRun, epoch: int, stats: EpochStats, result: ValidationResult | None) -> None:
     """Best model, per-epoch files, resumable state, logs and the summary line."""
-    config, state = run.config, run.state
+    options, state = run.config.run, run.state
     state.epoch, state.step_in_epoch = epoch + 1, 0
     improved = result is not None and result.better_than(state.best_metric)
     if improved:
@@ -237,12 +238,12 @@ def _finish_epoch(run: TrainingRun, epoch: int, stats: EpochStats, result: Valid
     if run.dist.is_main:
         metric = {result.metric: result.value} if result is not None else {}
         # No validation (train-challenge): the latest model is the one to keep.
-        if improved or not config.validate:
-            ckpt.write_checkpoint(config.save_as, model_payload(run, metric=metric))
-        if config.save_every_epoch:
-            ckpt.write_checkpoint(ckpt.epoch_path(config.save_as, epoch), model_payload(run, metric=metric))
+        if improved or not run.config.data.validate:
+            ckpt.write_checkpoint(options.save_as, model_payload(run, metric=metric))
+        if options.save_every_epoch:
+            ckpt.write_checkpoint(ckpt.epoch_path(options.save_as, epoch), model_payload(run, metric=metric))
         _log_epoch(run, epoch, stats, result)
-        summary = epoch_summary(epoch, config.nr_epochs, stats, result, lr=run.lr, best=improved)
+        summary = epoch_summary(epoch, run.config.optim.epochs, stats, result, lr=run.lr, best=improved)
         run.console.print(summary, markup=False, highlight=False, soft_wrap=True)
     _save_training_state(run)
 
@@ -252,7 +253,7 @@ def _save_training_state(run: TrainingRun) -> None:
     rng_states = gather_objects(capture_rng_state())
     if run.dist.is_main:
         ckpt.write_checkpoint(
-            ckpt.last_path(run.config.save_as), training_payload(run, rng_states=rng_states)
+            ckpt.last_path(run.config.run.save_as), training_payload(run, rng_states=rng_states)
         )
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from dudek_dali.data.games import Game
     from dudek_dali.data.labels import LabelSet
     from dudek_dali.model import TDeed
-    from dudek_dali.sources import VideoSource
+    from dudek_dali.sources import Source
     from dudek_dali.train.config import TrainConfig
     from dudek_dali.train.distributed import DistInfo
     from dudek_dali.train.ema import ModelEma
@@ -71,7 +71,8 @@ class TrainingRun:
     steps_per_epoch: int
     logger: RunLogger
     console: Console
-    video_source: VideoSource
+    source: Source  # reads the training clips
+    val_source: Source | None = None  # reads the validation games whole (--eval_metric map)
     state: LoopState = field(default_factory=LoopState)
 
     @property

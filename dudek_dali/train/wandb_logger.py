@@ -71,12 +71,12 @@ class WandbRun:
 def open_wandb_run(config: TrainConfig) -> WandbRun:
     """Start the W&B run of ``config`` (see the module docstring for names and folders)."""
     wandb = require_wandb()
-    folder = config.run_dir
+    folder = config.run.run_dir
     folder.mkdir(parents=True, exist_ok=True)
     try:
         run = wandb.init(
-            project=config.wandb_project,
-            name=config.experiment_name,
+            project=config.run.wandb_project_name,
+            name=config.run.experiment_name,
             dir=str(folder),
             config=config.to_dict(),
             settings=wandb.Settings(console="off"),  # leave the progress bars' terminal alone

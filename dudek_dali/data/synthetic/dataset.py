@@ -32,9 +32,10 @@ from dudek_dali.data.games import FRAME_SIZES
 from dudek_dali.data.labels import LabelSet, Team
 from dudek_dali.data.splits import Split
 from dudek_dali.data.synthetic.config import FPS, SynthConfig
-from dudek_dali.data.synthetic.encode import write_video
+from dudek_dali.data.synthetic.encode import codec_options
 from dudek_dali.data.synthetic.plan import GamePlan, PlannedEvent, plan_game
 from dudek_dali.data.synthetic.render import VideoRenderer
+from dudek_dali.data.video_write import write_video
 from dudek_dali.errors import DatasetError
 from dudek_dali.files import partial_files, write_text
 
@@ -130,9 +131,10 @@ def _write_game(root: Path, plan: GamePlan, config: SynthConfig, advance) -> Non
             game_dir / name,
             _counted(renderer, advance),
             codec=config.codec,
-            width=width,
-            height=height,
-            keyframe_interval=config.keyframe_interval,
+            rate=FPS,
+            size=(width, height),
+            options=codec_options(config.codec, width, height, config.keyframe_interval),
+            gop_size=config.keyframe_interval,
         )
     if plan.label_file:
         write_text(game_dir / plan.label_file, json.dumps(plan.label_json(), indent=4) + "\n")

@@ -1,4 +1,5 @@
-"""Encode rendered frames into a video file, atomically, with PyAV.
+"""How synthetic videos are encoded: the encoder options (the frames go through
+:func:`dudek_dali.data.video_write.write_video`).
 
 VP9 (libvpx) is what DALI's CPU decoder reads, so it is the default. The options are chosen
 so frame-accurate seeking is really exercised:
@@ -19,71 +20,15 @@ threads); they may differ between library builds or CPU instruction sets.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
-
-import av
-import numpy as np
-
 from dudek_dali.data.synthetic.config import FPS, Codec
-from dudek_dali.files import write_atomic
 
-_FORMATS = {".mp4": "mp4", ".mkv": "matroska"}
 # Bits per pixel per frame for VP9's VBR target: ~0.33 Mbit/s at 398x224, ~3.5 Mbit/s at 720p
 # (libvpx overshoots by ~20%).
 _VP9_BITS_PER_PIXEL = 0.15
 
 
-def write_video(
-    path: Path,
-    frames: Iterable[np.ndarray],
-    *,
-    codec: Codec,
-    width: int,
-    height: int,
-    keyframe_interval: int,
-) -> int:
-    """Encode RGB ``frames`` (H x W x 3 uint8) at 25 fps into ``path``; returns the frame count.
-
-    The file appears only once complete: it is written beside ``path`` and renamed over it.
-    """
-    container_format = _FORMATS.get(path.suffix)
-    if container_format is None:
-        raise ValueError(f"{path}: unsupported video extension (expected one of {sorted(_FORMATS)})")
-    counted: list[int] = []
-
-    def encode(tmp: Path) -> None:
-        counted.append(_encode(tmp, container_format, frames, codec, width, height, keyframe_interval))
-
-    write_atomic(path, encode)
-    return counted[0]
-
-
-def _encode(
-    path: Path,
-    container_format: str,
-    frames: Iterable[np.ndarray],
-    codec: Codec,
-    width: int,
-    height: int,
-    keyframe_interval: int,
-) -> int:
-    count = 0
-    with av.open(str(path), mode="w", format=container_format) as container:
-        stream = container.add_stream("libvpx-vp9" if codec == "vp9" else "libx264", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.codec_context.gop_size = keyframe_interval
-        stream.options = _codec_options(codec, width, height, keyframe_interval)
-        for rgb in frames:
-            frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
-            frame.pts = count
-            container.mux(stream.encode(frame))
-            count += 1
-        container.mux(stream.encode(None))
-    return count
-
-
-def _codec_options(codec: Codec, width: int, height: int, keyframe_interval: int) -> dict[str, str]:
+def codec_options(codec: Codec, width: int, height: int, keyframe_interval: int) -> dict[str, str]:
+    """The encoder options of a synthetic video (module docstring)."""
     if codec == "vp9":
         bitrate = round(_VP9_BITS_PER_PIXEL * width * height * FPS / 1000) * 1000
         return {

@@ -1,15 +1,17 @@
 """Whole-game inference: slide windows over every video of a game, post-process, list predictions.
 
-The windows come from the video source's whole-game reader
-(:func:`dudek_dali.sources.create_game_reader`: DALI, frame folders or PyAV), which decodes each
-video once from front to back (no re-seeking per window) and pads the tail window, so the whole
-game, its last frames included, is covered. Scores are softmax probabilities over the ``2N + 1``
+The windows come from the whole-game reader of a resolved :class:`~dudek_dali.sources.Source`
+(:func:`dudek_dali.sources.create_game_reader`: DALI, frame folders or PyAV; with ``auto``, the
+first source of its chain that reads the game), which decodes each video once from front to back
+(no re-seeking per window) and pads the tail window, so the whole game, its last frames included,
+is covered. Scores are softmax probabilities over the ``2N + 1``
 outputs; with ``flip_tta`` each window is also run mirrored and its team columns swapped back
 before averaging. Post-processing (window averaging, displacement, soft-NMS) is numpy.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
@@ -20,13 +22,14 @@ import numpy as np
 
 from dudek_dali.clips.game_reader import GameReaderConfig
 from dudek_dali.data.games import Game
+from dudek_dali.data.labels import LabelSet
 from dudek_dali.errors import DatasetError
+from dudek_dali.inference.tta import merge_flip_tta
 from dudek_dali.sizes import Size
-from dudek_dali.sources import SourceChoice, create_game_reader, reader_source
+from dudek_dali.sources import AUTO, Source, as_source, create_game_reader
 from dudek_dali.spotting.metric import SpottingScores, evaluate_spotting
 from dudek_dali.spotting.pipeline import PostprocessConfig, postprocess_game
 from dudek_dali.spotting.predictions import Prediction
-from dudek_dali.spotting.tta import merge_flip_tta
 
 if TYPE_CHECKING:
     import torch
@@ -35,7 +38,9 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class InferenceConfig:
     """How windows are cut and scored. ``overlap`` trades time for smoother scores: 68 of 80
-    (the seed's choice) scores every sampled frame ~7 times; 40 halves the work."""
+    (the seed's choice) scores every sampled frame ~7 times; 40 halves the work. ``outputs`` is the
+    model's output layout (a label set without teams for E2E-Spot); None: the games' own,
+    team-doubled."""
 
     clip_frames: int = 80
     stride: int = 2
@@ -44,6 +49,7 @@ class InferenceConfig:
     size: Size = (224, 224)  # (height, width)
     flip_tta: bool = False
     postprocess: PostprocessConfig = field(default_factory=PostprocessConfig)
+    outputs: LabelSet | None = None
 
     def reader_config(self) -> GameReaderConfig:
         return GameReaderConfig(
@@ -74,23 +80,16 @@ class VideoScores:
 
 
 def score_game(
-    model: torch.nn.Module,
-    game: Game,
-    *,
-    config: InferenceConfig,
-    device: str | torch.device = "cpu",
-    source: SourceChoice = "auto",
+    model: torch.nn.Module, game: Game, *, config: InferenceConfig, source: Source | str = AUTO
 ) -> list[VideoScores]:
-    """Run ``model`` on every window of every video of ``game``.
-
-    ``source`` is a choice (:func:`~dudek_dali.sources.reader_source` picks the reader that can read
-    this game: DALI where it decodes the codec at 25 fps, else PyAV).
-    """
+    """Run ``model`` (on the device its weights are on) on every window of every video of ``game``,
+    read by the first source of ``source``'s chain that reads the game (a name is resolved on the
+    model's device)."""
     import torch
 
-    device = torch.device(device)
-    chosen = reader_source(game, source)
-    reader = create_game_reader(game, config.reader_config(), source=chosen, size=config.size, device=device)
+    device = model_device(model)
+    chosen = as_source(source, device=device, job="read").for_games([game])
+    reader = create_game_reader(game, config.reader_config(), source=chosen, size=config.size)
     per_video: dict[int, list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]] = {}
     clocks: dict[int, dict[str, float]] = {}  # per video: decode and model seconds
     with reader, torch.inference_mode(), _autocast(device):
@@ -106,7 +105,7 @@ def score_game(
             scores, displacement = _forward(model, frames)
             if config.flip_tta:
                 flipped_scores, flipped_displacement = _forward(model, frames.flip(-1))
-                scores = merge_flip_tta(scores, flipped_scores, label_set=game.label_set)
+                scores = merge_flip_tta(scores, flipped_scores, label_set=config.outputs or game.label_set)
                 displacement = (displacement + flipped_displacement) / 2
             # Kept on the device: one copy per video below, not a synchronising .cpu() per batch.
             video = _video_index(reader, batch)
@@ -117,7 +116,8 @@ def score_game(
             clock["decode"] += waited
             clock["model"] += time.perf_counter() - started
     return [
-        _video_scores(game, reader, v, parts, chosen, clocks[v]) for v, parts in sorted(per_video.items())
+        _video_scores(game, reader, v, parts, chosen.name, clocks[v])
+        for v, parts in sorted(per_video.items())
     ]
 
 
@@ -139,22 +139,17 @@ def _video_scores(game: Game, reader, video: int, parts: list, source: str, cloc
 
 
 def predict_game(
-    model: torch.nn.Module,
-    game: Game,
-    *,
-    config: InferenceConfig,
-    device: str | torch.device = "cpu",
-    source: SourceChoice = "auto",
+    model: torch.nn.Module, game: Game, *, config: InferenceConfig, source: Source | str = AUTO
 ) -> list[Prediction]:
     """The game's predictions, positions counted from the start of their half's video."""
     predictions: list[Prediction] = []
-    for video in score_game(model, game, config=config, device=device, source=source):
+    for video in score_game(model, game, config=config, source=source):
         found = postprocess_game(
             video.scores,
             video.displacement,
             video.frame_numbers,
             num_frames=video.num_frames,
-            label_set=game.label_set,
+            label_set=config.outputs or game.label_set,
             config=config.postprocess,
         )
         predictions += [_with_half(p, video.half) for p in found]
@@ -166,16 +161,17 @@ def predict_games(
     games: Sequence[Game],
     *,
     config: InferenceConfig,
-    device: str | torch.device = "cpu",
-    source: SourceChoice = "auto",
+    source: Source | str = AUTO,
     progress: bool = True,
 ) -> dict[str, list[Prediction]]:
-    """Predictions of every game, keyed by ``url_local`` (``<league>/<season>/<match>``)."""
+    """Predictions of every game, keyed by ``url_local`` (``<league>/<season>/<match>``); a source
+    name is resolved once, on the model's device."""
+    source = as_source(source, device=model_device(model), job="read")
     was_training = model.training
     model.eval()
     try:
         return {
-            game.url_local: predict_game(model, game, config=config, device=device, source=source)
+            game.url_local: predict_game(model, game, config=config, source=source)
             for game in _progress(games, progress, "inference")
         }
     finally:
@@ -187,8 +183,7 @@ def evaluate_model(
     games: Sequence[Game],
     config: InferenceConfig,
     *,
-    device: str | torch.device = "cpu",
-    source: SourceChoice = "auto",
+    source: Source | str = AUTO,
     progress: bool = True,
 ) -> Evaluation:
     """team-mAP@1 and mAP@1 of ``model`` on the labelled ``games`` (whole-game inference)."""
@@ -196,10 +191,18 @@ def evaluate_model(
     if not labelled:
         raise DatasetError("no labelled games to evaluate")
     predictions = predict_games(
-        model, labelled, config=config, device=device, source=source, progress=progress
+        model, labelled, config=config, source=source, progress=progress
     )
     truth = {g.url_local: g.labels.annotations for g in labelled}
     return Evaluation(evaluate_spotting(truth, predictions, label_set=labelled[0].label_set), predictions)
+
+
+def model_device(model: torch.nn.Module) -> torch.device:
+    """The device ``model`` computes on: its first parameter's or buffer's (the CPU without any)."""
+    import torch
+
+    tensor = next(itertools.chain(model.parameters(), model.buffers()), None)
+    return tensor.device if tensor is not None else torch.device("cpu")
 
 
 def _forward(model: torch.nn.Module, frames: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

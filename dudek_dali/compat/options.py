@@ -1,10 +1,10 @@
-"""What dude-k's command lines mean here: the library side of ``bas-frame-extract`` and
-``bas-tdeed-train`` (:mod:`dudek_dali.cli.dudek_commands`).
+"""What dude-k's command lines mean here: the decisions behind ``bas-frame-extract`` and
+``bas-tdeed-train`` (:mod:`.commands`).
 
 dude-k (PyPI ``dude.k``, the seed) trains from JPEG frame folders that ``bas-frame-extract``
 writes, so its aliases read frame folders by default (``--decode-on-gpu`` / ``--decode-on-cpu``
-decode the video with DALI instead). Every training option of dude-k is already a
-:class:`~dudek_dali.train.config.TrainConfig` field with dude-k's name and default; what differs
+decode the video with DALI instead). Every training option of dude-k is already in the command
+line's table (:mod:`dudek_dali.cli.train_options`) with dude-k's name and default; what differs
 is collected here, each decision once:
 
 * ``train-challenge`` starts from ``tdeed_pretrained.pt`` by default, as in dude-k (``dudek
@@ -18,9 +18,6 @@ is collected here, each decision once:
 * ``--grayscale true`` is refused: dude-k writes grayscale JPEGs to ``.grayscale_frames_<video>/``,
   which no training or inference command (dude-k's or ours) reads, and its 3-channel backbones
   could not take them.
-
-This lives in ``train/`` because it is the lowest room that sees training, frame extraction and
-submissions together.
 """
 
 from __future__ import annotations
@@ -29,23 +26,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dudek_dali.cli.train_options import train_config
 from dudek_dali.data.games import Resolution
 from dudek_dali.errors import DudekError
-from dudek_dali.sources import SourceChoice
 from dudek_dali.train.config import TrainConfig
 
 if TYPE_CHECKING:
     import torch
 
-    from dudek_dali.model.trained import TrainedModel
-    from dudek_dali.spotting.submit import SubmissionSummary
+    from dudek_dali.inference import SubmissionSummary, TrainedModel
 
-DUDEK_SOURCE: SourceChoice = "frames"  # dude-k reads the folders bas-frame-extract wrote
+DUDEK_SOURCE = "frames"  # dude-k reads the folders bas-frame-extract wrote
 PRETRAINED = Path("tdeed_pretrained.pt")  # dude-k's pretrain --save_as, train-challenge's start
 CHALLENGE = Path("tdeed_challenge.pt")  # dude-k's train-challenge --save_as, create-solution's model
 SOLUTION_BASE_NAME = "solution"
 # Defaults of the aliases where dude-k's differ from dudek's commands.
-TRAIN_DEFAULTS: dict[str, dict[str, Any]] = {"train-challenge": {"model_checkpoint_path": PRETRAINED}}
+TRAIN_DEFAULTS: dict[str, dict[str, Any]] = {
+    "pretrain": {"source": DUDEK_SOURCE},
+    "train": {"source": DUDEK_SOURCE},
+    "train-challenge": {"source": DUDEK_SOURCE, "model_checkpoint_path": PRETRAINED},
+}
 # create-solution's architecture options (dude-k's names) -> TDeedConfig fields.
 ARCHITECTURE = {
     "clip_frames_count": "clip_frames",
@@ -73,19 +73,16 @@ def _no_checkpoint(value: Any) -> bool:
 
 
 def dudek_train_config(command: str, values: dict[str, Any]) -> TrainConfig:
-    """The :class:`TrainConfig` of ``bas-tdeed-train COMMAND`` given its parsed option values.
-
-    ``values`` are TrainConfig keyword arguments (the CLI has folded its flags in). Frame folders
-    are the default source. The default ``tdeed_pretrained.pt`` of train-challenge must exist;
-    ``ValueError`` for bad values, as :meth:`TrainConfig.for_command` raises them.
+    """The :class:`TrainConfig` of ``bas-tdeed-train COMMAND`` given its option values (by dude-k's
+    names). Frame folders are the default source. The default ``tdeed_pretrained.pt`` of
+    train-challenge must exist; ``ValueError`` for bad values, as the option table raises them.
     """
-    values = {**TRAIN_DEFAULTS.get(command, {}), **values}
-    values.setdefault("video_source", DUDEK_SOURCE)
+    values = dict(values)
     if _no_checkpoint(values.get("model_checkpoint_path")):
         values["model_checkpoint_path"] = None
-    config = TrainConfig.for_command(command, **values)
+    config = train_config(command, values, defaults=TRAIN_DEFAULTS.get(command))
     default = TRAIN_DEFAULTS.get(command, {}).get("model_checkpoint_path")
-    start = config.model_checkpoint_path
+    start = config.run.start_from
     if default is not None and start == default and not start.exists():
         raise DudekError(
             f"{start}: checkpoint not found; bas-tdeed-train {command} starts from it by default, "
@@ -100,7 +97,7 @@ def check_architecture(checkpoint: Path | str, model: TrainedModel, given: dict[
     unknown = sorted(set(given) - set(ARCHITECTURE))
     if unknown:
         raise ValueError(f"not architecture options: {', '.join(unknown)}")
-    stored = model.net.config.to_dict()
+    stored = model.config.to_dict()
     for option, value in given.items():
         ours = stored[ARCHITECTURE[option]]
         if value is not None and value != ours:
@@ -144,23 +141,21 @@ def create_solution(
     *,
     options: SolutionOptions | None = None,
     architecture: dict[str, Any] | None = None,
-    device: str | torch.device = "auto",
-    source: SourceChoice = DUDEK_SOURCE,
+    device: str | torch.device | None = None,
+    source: str = DUDEK_SOURCE,
     progress: bool = True,
+    trust_pickle: bool = False,
 ) -> SubmissionSummary:
     """dude-k's ``create-solution``: predict every game of ``dataset_path``, write the archive.
 
     ``checkpoint`` may be a dude-k state dict (converted on reading). ``architecture`` holds the
     architecture options as given (None: not given), checked against the checkpoint.
     """
-    from dudek_dali.devices import resolve_device
-    from dudek_dali.model.trained import load_trained_model
-    from dudek_dali.spotting.submit import create_submission
+    from dudek_dali.inference import create_submission, load_model
 
     options = options or SolutionOptions()
     refuse_grayscale(options.grayscale)
-    torch_device = resolve_device(device) if isinstance(device, str) else device
-    model = load_trained_model(checkpoint, device=torch_device)
+    model = load_model(checkpoint, device=device, trust_pickle=trust_pickle)
     check_architecture(checkpoint, model, architecture or {})
     return create_submission(
         dataset_path,
@@ -170,7 +165,6 @@ def create_solution(
         overlap=options.overlap,
         batch_size=options.batch_size,
         flip_tta=options.flip_tta,
-        device=torch_device,
         source=source,
         progress=progress,
     )

@@ -10,12 +10,13 @@ dude-k (the seed) ships two console scripts; a dude-k user's command lines run h
 
 Each command only maps option names onto ours and calls the command or library function behind
 it; what an option of dude-k means here (or why it is refused) is decided once, in
-:mod:`dudek_dali.train.dudek_compat`.
+:mod:`.options`. dude-k's checkpoints are read wherever a checkpoint is read
+(:mod:`dudek_dali.model.dudek_import`, with the other checkpoint formats), and its frame folders
+wherever frame folders are (:mod:`dudek_dali.frames`): only its command lines live here.
 """
 
 from __future__ import annotations
 
-import inspect
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,10 +25,11 @@ import typer
 
 from dudek_dali.cli._app import UserError, create_app
 from dudek_dali.cli.data_commands import LayoutOption, ResolutionOption
-from dudek_dali.cli.options import DEVICE_HELP
-from dudek_dali.cli.train_options import command_parameters, config_values, seed_bool_option
+from dudek_dali.cli.options import DEVICE_HELP, TRUST_PICKLE_HELP, SourceCommand, source_option
+from dudek_dali.cli.train_commands import register_training
+from dudek_dali.cli.train_options import seed_bool_option
+from dudek_dali.compat.options import DUDEK_SOURCE, TRAIN_DEFAULTS
 from dudek_dali.errors import DudekError
-from dudek_dali.train.dudek_compat import TRAIN_DEFAULTS
 
 FRAME_EXTRACT = "bas-frame-extract"
 TDEED_TRAIN = "bas-tdeed-train"
@@ -60,7 +62,7 @@ def _extract(
     radius_sec: float = 8.0,  # read for the broadcast layout only
 ) -> None:
     from dudek_dali.cli.frames_commands import extract_frames_command
-    from dudek_dali.train.dudek_compat import refuse_grayscale
+    from dudek_dali.compat.options import refuse_grayscale
 
     refuse_grayscale(grayscale)
     extract_frames_command(
@@ -146,27 +148,20 @@ _SOURCE_NOTE = (
 )
 
 
-def _register_training(command: str) -> None:
-    params = command_parameters(command, overrides=TRAIN_DEFAULTS.get(command))
+def _dudek_config(command: str, values: dict[str, Any]):
+    from dudek_dali.compat.options import dudek_train_config
 
-    def run(**values: Any) -> None:
-        from dudek_dali.train.api import train_model
-        from dudek_dali.train.dudek_compat import dudek_train_config
-
-        try:
-            config = dudek_train_config(command, config_values(values))
-        except ValueError as err:
-            raise UserError(str(err)) from None
-        train_model(config)
-
-    run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-    run.__annotations__ = {p.name: p.annotation for p in params}
-    run.__name__ = command.replace("-", "_")
-    tdeed_train_app.command(command, help=_TRAIN_DOCS[command] + _SOURCE_NOTE)(run)
+    try:
+        return dudek_train_config(command, values)
+    except ValueError as err:
+        raise UserError(str(err)) from None
 
 
 for _command in ("pretrain", "train", "train-challenge"):
-    _register_training(_command)
+    register_training(
+        tdeed_train_app, _command, help=_TRAIN_DOCS[_command] + _SOURCE_NOTE,
+        defaults=TRAIN_DEFAULTS.get(_command), make_config=_dudek_config,
+    )  # fmt: skip
 
 
 def _arch_option(dashed: str, alias: str, help: str) -> Any:
@@ -177,7 +172,7 @@ def _hidden(*names: str) -> Any:
     return typer.Option(None, *names, hidden=True)
 
 
-@tdeed_train_app.command("create-solution")
+@tdeed_train_app.command("create-solution", cls=SourceCommand)
 def create_solution(
     dataset_path: Path = typer.Option(
         ..., "--dataset-path", "--dataset_path", help="Games to predict (labels not needed).", metavar="PATH"
@@ -219,9 +214,10 @@ def create_solution(
     grayscale: str = seed_bool_option(False, "--grayscale", help=GRAYSCALE_HELP),
     flip_tta: bool = typer.Option(False, "--flip-tta", help="Also score mirrored windows (dude-k: no)."),
     device: str = typer.Option("auto", help=DEVICE_HELP),
-    decode_on_gpu: bool | None = typer.Option(
-        None, "--decode-on-gpu/--decode-on-cpu", help="Decode video with DALI (default: frame folders)."
+    source: str = source_option(
+        DUDEK_SOURCE, help="Where frames come from (default: frame folders, as dude-k); see dudek submit."
     ),
+    trust_pickle: bool = typer.Option(False, "--trust-pickle", help=TRUST_PICKLE_HELP),
 ) -> None:
     """`dudek submit`: predict every game, write <base name>.zip (solution.zip).
 
@@ -229,8 +225,7 @@ def create_solution(
     against it. Reads the frame folders `bas-frame-extract extract-bas-frames --save_all=true`
     wrote, unless --decode-on-gpu / --decode-on-cpu.
     """
-    from dudek_dali.cli.options import source_choice
-    from dudek_dali.train import dudek_compat
+    from dudek_dali.compat import options as dudek_compat
 
     architecture = {
         "clip_frames_count": clip_frames_count,
@@ -252,10 +247,9 @@ def create_solution(
         )
     except ValueError as err:
         raise UserError(str(err)) from None
-    source = dudek_compat.DUDEK_SOURCE if decode_on_gpu is None else source_choice(decode_on_gpu)
     summary = dudek_compat.create_solution(
         dataset_path, model_checkpoint_path, options=options, architecture=architecture,
-        device=device, source=source,
+        device=device, source=source, trust_pickle=trust_pickle,
     )  # fmt: skip
     typer.echo(f"wrote {summary.path}: {summary.games} games, {summary.predictions} predictions")
     typer.echo(f"check it with: dudek validate-submission '{summary.path}'")

@@ -1,17 +1,19 @@
-"""Apply one clip's :class:`~dudek_dali.clips.augment.ClipAugment` in torch.
+"""Apply one clip's :class:`~dudek_dali.clips.augment.ClipAugment` in torch, on the frames' device.
 
 The thin wrapper that chains :mod:`.transforms` in the order the DALI graph uses, so a clip read
-from frame folders gets exactly the augmentation the DALI loader would give it. The DALI graph
-keeps uint8 frames between its stages, so every stage's output is rounded back to whole 0..255
-levels here too; without that the two loaders would drift apart by up to a level per stage.
+from frame folders or decoded by torchcodec gets exactly the augmentation the DALI loader would
+give it. It lives here, below the readers, because both of those siblings use it (and their
+whole-game readers resize with it, augmentation off). The DALI graph keeps uint8 frames between
+its stages, so every stage's output is rounded back to whole 0..255 levels here too; without that
+the loaders would drift apart by up to a level per stage.
 """
 
 from __future__ import annotations
 
 import torch
 
+from dudek_dali.clips import transforms
 from dudek_dali.clips.augment import BLUR_WINDOW, ClipAugment
-from dudek_dali.frames import transforms
 
 
 def _uint8_levels(frames: torch.Tensor) -> torch.Tensor:

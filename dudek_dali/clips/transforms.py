@@ -1,8 +1,8 @@
 """Clip augmentations in torch, on whatever device the frames are on.
 
 Pure functions on a clip's frames, ``(T, C, H, W)`` float in 0..255, following the order and the
-parameter semantics of :mod:`dudek_dali.clips.augment` so that the frame-folder loader
-applies the *same* augmentation as the DALI graph, parameter for parameter:
+parameter semantics of :mod:`dudek_dali.clips.augment` so that the frame-folder and torchcodec
+loaders apply the *same* augmentation as the DALI graph, parameter for parameter:
 
 1. :func:`crop_resize`: a relative box resampled to the output size (separable triangle filter,
    widened when shrinking: antialiased linear, like DALI's resize);

@@ -1,4 +1,5 @@
-"""Horizontal-flip test-time augmentation: average a clip's scores with its mirrored clip's.
+"""Horizontal-flip test-time augmentation: average a clip's scores with its mirrored clip's, on the
+model's device (numpy arrays work too).
 
 Mirroring the pitch swaps left and right, so the mirrored clip's team columns describe the other
 team. Permuting its last axis with :attr:`LabelSet.flip_permutation` (an involution) maps them
