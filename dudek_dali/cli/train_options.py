@@ -30,7 +30,7 @@ import typer
 
 from dudek_dali.cli.options import SOURCE_OPTION_HELP
 from dudek_dali.clips.augment import AugmentConfig, CameraStyle
-from dudek_dali.clips.sampling import SamplingConfig
+from dudek_dali.clips.sampling import SamplingConfig, scaled_overlap
 from dudek_dali.data.games import Resolution, label_set_of
 from dudek_dali.model.config import TDeedConfig, TemporalShiftMode
 from dudek_dali.sizes import format_size, parse_size
@@ -225,12 +225,6 @@ TRAIN_OPTIONS: tuple[TrainOption, ...] = (
 )  # fmt: skip
 
 
-def seed_overlap(clip_frames: int, *, command: str) -> int:
-    """The seed's window overlap for its default clip length, scaled to ``clip_frames``."""
-    seed_clip, seed_over = SEED_WINDOWS[command]
-    return min(clip_frames - 1, round(clip_frames * seed_over / seed_clip))
-
-
 def train_config(
     command: str, values: Mapping[str, Any], *, defaults: Mapping[str, Any] | None = None
 ) -> TrainConfig:
@@ -249,7 +243,7 @@ def train_config(
     chosen = {o.name: defaults.get(o.name, o.default_for(command)) for o in TRAIN_OPTIONS}
     chosen.update(values)
     if chosen["overlap"] is None:
-        chosen["overlap"] = seed_overlap(chosen["clip_frames_count"], command=command)
+        chosen["overlap"] = scaled_overlap(chosen["clip_frames_count"], window=SEED_WINDOWS[command])
     layout = "broadcast" if command == "pretrain" else "bas"
     sections: dict[str, dict[str, Any]] = {
         "data": {"layout": layout, "validate": command in WITH_VALIDATION},

@@ -117,6 +117,14 @@ def check_window(*, clip_frames: int, stride: int, overlap: int) -> None:
         raise ValueError(f"overlap must be in 0..clip_frames-1 ({clip_frames - 1}), got {overlap}")
 
 
+def scaled_overlap(clip_frames: int, *, window: tuple[int, int] = (80, 68)) -> int:
+    """The overlap of a seed ``window`` (its clip length, its overlap), scaled to ``clip_frames``:
+    consecutive windows keep the seed's share of frames in common (the default is
+    ``dudek train-challenge``'s, which :class:`SamplingConfig`'s defaults also are)."""
+    seed_clip, seed_overlap = window
+    return min(clip_frames - 1, round(clip_frames * seed_overlap / seed_clip))
+
+
 @dataclass(frozen=True)
 class SamplingConfig:
     """How an epoch's clips are chosen. ``epoch_size=None`` means every window once;
