@@ -16,6 +16,7 @@ from cli_runner import dudek
 from dudek_dali.data.games import discover_games
 from dudek_dali.data.splits import official_split
 from dudek_dali.demo import DemoConfig, run_demo
+from dudek_dali.model.checkpoint import read_checkpoint
 from dudek_dali.spotting import validate_submission
 
 SHORT = DemoConfig(
@@ -35,7 +36,10 @@ def test_shortened_demo_learns_and_writes_valid_zips_with_a_consistent_score(tmp
     assert all(p.is_file() and p.stat().st_size > 0 for p in result.plots)
     assert validate_submission(result.submission) == []
     assert validate_submission(result.test_predictions) == []
-    assert 0.0 <= result.team_map_at1 <= 1.0 and result.best_epoch is not None
+    # Validation ran on the only epoch it was asked for, and the saved model is that epoch's.
+    assert result.best_epoch == SHORT.epochs - 1 >= SHORT.start_eval_epoch
+    saved = read_checkpoint(result.checkpoint)
+    assert (saved["epoch"], saved["metric"]) == (SHORT.epochs, {"map": result.best_val_team_map})
 
     scored = dudek("evaluate", result.dataset, result.test_predictions, "--split", "test", "--json")
     assert scored.returncode == 0, scored.stderr
@@ -48,6 +52,8 @@ def test_shortened_demo_learns_and_writes_valid_zips_with_a_consistent_score(tmp
     assert challenge.returncode == 0, challenge.stdout + challenge.stderr
 
     # Above chance: random per-frame scores through the same post-processing, on the same games.
-    test_games = official_split(discover_games(result.dataset).games, "test")
-    chance = max(chance_team_map(test_games, seed=seed) for seed in range(5))
+    games = discover_games(result.dataset).games
+    chance = max(chance_team_map(official_split(games, "test"), seed=seed) for seed in range(5))
     assert result.team_map_at1 > 1.5 * chance, (result.team_map_at1, chance)
+    valid_chance = max(chance_team_map(official_split(games, "valid"), seed=seed) for seed in range(5))
+    assert result.best_val_team_map > valid_chance, (result.best_val_team_map, valid_chance)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 
+import torch
 from cli_runner import dudek
 
 from dudek_dali.doctor import diagnose
@@ -12,13 +16,34 @@ from dudek_dali.doctor.environment import environment, environment_findings
 from dudek_dali.pipelines import environment as gpu_env
 from dudek_dali.torchcodec import torchcodec_status
 
+# ``dudek doctor`` under a CPU build of torch. Installing one needs download.pytorch.org, which a
+# test cannot reach. As the doctor sees torch, a CPU build differs from this CUDA build only in
+# torch.version.cuda (None) and in seeing no GPU (CUDA_VISIBLE_DEVICES=""): both are set so in a
+# process of its own (torch.__version__ keeps its +cu tag, which the doctor only prints).
+CPU_TORCH_DOCTOR = """
+import sys, torch
+torch.version.cuda = None
+from dudek_dali.cli import main
+sys.argv = ["dudek", "doctor", *sys.argv[1:]]
+main()
+"""
+
+
+def doctor_under_cpu_torch(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", CPU_TORCH_DOCTOR, *args],
+        capture_output=True, text=True, timeout=300,
+        env={**os.environ, "CUDA_VISIBLE_DEVICES": "", "COLUMNS": "200"},
+    )  # fmt: skip
+
 
 def test_the_environment_is_reported_and_this_install_is_consistent():
     report = diagnose()
     subjects = {f.subject for f in report.environment}
     assert {"torch", "driver", "DALI", "NVDEC", "dali-cpu", "pyav"} <= subjects
     assert report.problems == []  # scripts/setup installs a DALI built for torch's CUDA major
-    assert report.facts["dali"][0]["cuda_major"] == int(report.facts["torch_cuda"].split(".")[0])
+    # scripts/setup's rule: DALI for torch's CUDA major, CUDA 12's for a CPU build of torch.
+    assert report.facts["dali"][0]["cuda_major"] == int((torch.version.cuda or "12").split(".")[0])
 
 
 def test_torchcodec_its_ffmpeg_and_its_cuda_backend_are_reported():
@@ -60,6 +85,45 @@ def test_a_dali_built_for_another_cuda_is_a_problem_with_its_fix(monkeypatch):
     assert len(problems) == 1 and problems[0].subject == "CUDA builds"
     assert "CUDA 13" in problems[0].text and "nvidia-dali-cuda120" in problems[0].text
     assert "nvidia-dali-cuda130" in problems[0].fix
+
+
+def test_a_cpu_build_of_torch_is_reported_and_only_a_problem_beside_a_gpu():
+    result = doctor_under_cpu_torch("--json")
+    assert result.returncode in (0, 1), result.stderr  # 1: problems found; anything else: a crash
+    report = json.loads(result.stdout)
+    assert report["environment"]["torch_cuda"] is None and report["environment"]["gpus"] == []
+    found = {(f["subject"], f["level"]): f["text"] for f in report["findings"]}
+    assert "(CPU build); sees 0 GPU(s)" in found["torch", "ok"]
+    assert not [s for s, _ in found if s == "CUDA builds"]  # no claim that torch and DALI agree
+    assert {("dali-cpu", "ok"), ("pyav", "ok"), ("dali-gpu", "note")} <= found.keys()
+    if gpu_env.driver_cuda_version() is None:  # a CPU-only machine: a supported setup
+        assert (result.returncode, report["problems"]) == (0, 0), result.stdout + result.stderr
+    else:  # a GPU machine: the CPU build is a problem, named with its fix
+        assert result.returncode == 1 and "CPU build" in found["torch", "problem"], result.stdout
+    human = doctor_under_cpu_torch()
+    assert human.returncode == result.returncode, human.stdout + human.stderr
+    assert "(CPU build)" in human.stdout
+
+
+def test_a_cpu_build_of_torch_beside_a_driver_is_named_with_its_fix(monkeypatch):
+    """A machine with a driver and NVDEC, torch built for no CUDA: the facts' functions with None."""
+    build = gpu_env.DaliBuild(package="nvidia-dali-cuda130", version="2.4.0", cuda_major=13)
+    monkeypatch.setattr(gpu_env, "dali_builds", lambda: [build])
+    monkeypatch.setattr(gpu_env, "torch_cuda_major", lambda: None)
+    monkeypatch.setattr(gpu_env, "driver_cuda_version", lambda: (13, 0))
+    monkeypatch.setattr(gpu_env, "nvdec_available", lambda: True)
+    assert gpu_env.cuda_build_mismatch(None, [build]) is None
+    facts = {
+        **environment(), "torch_cuda": None, "torch_sees_gpu": False, "gpus": [], "driver_cuda": "13.0",
+        "nvdec": True, "dali": [vars(build)],
+    }  # fmt: skip
+    findings = environment_findings(facts)
+    problems = [f for f in findings if f.is_problem]
+    assert [p.subject for p in problems] == ["torch"], [f.line() for f in findings]
+    assert "CPU build" in problems[0].text and "CUDA build of torch" in problems[0].fix
+    assert "CUDA builds" not in {f.subject for f in findings}
+    (gpu,) = [f for f in findings if f.subject == "dali-gpu"]
+    assert gpu.level == "note" and "CPU build" in gpu.fix
 
 
 def test_a_gpu_that_cannot_start_names_the_cause(monkeypatch):

@@ -223,7 +223,7 @@ def test_a_state_dict_of_neither_kind_is_refused_in_one_line(tmp_path) -> None:
     with pytest.raises(CheckpointError) as error:
         load_model(foreign)
     message = str(error.value)
-    assert "\n" not in message and str(foreign) in message and "without their T-DEED config" in message
+    assert "\n" not in message and str(foreign) in message and "without their model config" in message
 
 
 def test_damaged_dudek_checkpoints_name_the_file_and_the_problem(small_dudek, tmp_path) -> None:

@@ -82,12 +82,21 @@ def test_truncated_mp4_is_unreadable(tmp_path):
 def test_metadata_cache_reuses_and_invalidates(tmp_path):
     video = write_tiny_video(tmp_path / "a b" / "224p.mp4")
     cache = VideoInfoCache(tmp_path / "cache.json")
-    first = cache.get(video)
+    first, scan = cache.get(video), cache.scan(video)
     cache.save()
+    # Zeros of the same size with the same mtime: only the saved entry can still answer.
+    stat = video.stat()
+    video.write_bytes(bytes(stat.st_size))  # zeros: no container FFmpeg knows
+    os.utime(video, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    with pytest.raises(VideoError, match="unreadable video"):
+        probe_video(video)
     reloaded = VideoInfoCache(tmp_path / "cache.json")
-    assert str(video.resolve()) in reloaded._entries and reloaded.get(video) == first
-    write_tiny_video(video, frames=5)
-    os.utime(video, ns=(1, 1))  # a different mtime marks the entry stale
+    assert reloaded.get(video) == first and first.num_frames == 12
+    assert reloaded.scan(video) == scan
+    os.utime(video, ns=(1, 1))  # a different mtime marks the entry stale: the zeros are probed
+    with pytest.raises(VideoError, match="unreadable video"):
+        reloaded.get(video)
+    write_tiny_video(video, frames=5)  # a different size too
     assert reloaded.get(video).num_frames == 5
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 from conftest import annotation
@@ -112,14 +114,22 @@ def test_matching_equals_official_compute_class_scores():
         np.testing.assert_array_equal(ours, official[:, 1].astype(bool))
 
 
-def test_team_and_no_team_functions_agree_with_evaluate():
-    rng = np.random.default_rng(5)
-    labels = random_labels(rng, 200)
-    truth = {"a/b/c": as_annotations(labels)}
-    preds = {"a/b/c": as_predictions(noisy_predictions(rng, labels))}
-    both = evaluate_spotting(truth, preds)
-    assert team_map_at1(truth, preds).value == both.team.value
-    assert map_at1(truth, preds).per_class == both.no_team.per_class
+@pytest.mark.parametrize("seed", range(4))
+def test_team_map_and_map_functions_equal_official_on_random_prediction_sets(seed):
+    """``team_map_at1`` and ``map_at1`` on their own (each reads the games its own way), against
+    the official computation: 1-3 games, predictions near the events or anywhere, coarse scores."""
+    rng = np.random.default_rng(100 + seed)
+    labels = [random_labels(rng, int(rng.integers(150, 500))) for _ in range(int(rng.integers(1, 4)))]
+    predictions = [noisy_predictions(rng, doc, false_positives=int(rng.integers(0, 1500))) for doc in labels]
+    if seed % 2:  # two-decimal confidences: many ties, ranked as the official script ranks them
+        for doc in predictions:
+            for p in doc["predictions"]:
+                p["confidence"] = max(round(p["confidence"], 2), 0.01)
+    truth = {f"l/s/game {i}": as_annotations(doc) for i, doc in enumerate(labels)}
+    preds = {f"l/s/game {i}": as_predictions(doc) for i, doc in enumerate(predictions)}
+    team, no_team = team_map_at1(truth, preds), map_at1(truth, preds)
+    _assert_same(SimpleNamespace(team=team, no_team=no_team), official_scores(labels, predictions))
+    assert 0.02 < team.value < no_team.value  # wrong-team predictions count only against team-mAP
 
 
 def test_perfect_predictions_score_one_and_swapped_teams_score_zero():

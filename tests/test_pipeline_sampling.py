@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from dudek_reference import dudek_near_event_starts, dudek_split
 
 from dudek_dali.clips.augment import AugmentConfig, ClipAugment
 from dudek_dali.clips.sampling import ClipSampler, SamplingConfig, split_windows
@@ -15,23 +16,15 @@ from dudek_dali.data.labels import BAS, Team
 from dudek_dali.data.targets import EventTable
 
 
-def reference_windows(num_frames: int, clip_frames: int, stride: int, overlap: int) -> list[int]:
-    """The seed's split, written as a plain loop over sampled frames."""
-    sampled = list(range(0, num_frames, stride))
-    starts, first = [], 0
-    while first + clip_frames <= len(sampled):
-        starts.append(sampled[first])
-        first += clip_frames - overlap
-    return starts
-
-
 @pytest.mark.parametrize(
     "num_frames, clip_frames, stride, overlap",
     [(300, 16, 2, 8), (300, 80, 2, 68), (159, 80, 2, 0), (160, 80, 2, 0), (1000, 7, 3, 2), (10, 20, 1, 5)],
 )
-def test_split_windows_matches_the_seed_split(num_frames, clip_frames, stride, overlap):
+def test_split_windows_is_dudeks_split(num_frames, clip_frames, stride, overlap):
     got = split_windows(num_frames, clip_frames=clip_frames, stride=stride, overlap=overlap)
-    assert got.tolist() == reference_windows(num_frames, clip_frames, stride, overlap)
+    theirs = dudek_split(range(0, num_frames, stride), clip_frames=clip_frames, overlap=overlap)
+    assert got.tolist() == [clip[0] for clip in theirs]
+    assert all(clip == list(range(clip[0], clip[0] + stride * clip_frames, stride)) for clip in theirs)
 
 
 def test_split_windows_rejects_bad_overlap():
@@ -173,46 +166,24 @@ def test_no_video_long_enough_is_refused():
         ClipSampler([source("a", 100)], SamplingConfig(clip_frames=80, stride=2, overlap=0))
 
 
-def dudek_near_event_windows(
-    entry: VideoEntry, *, clip_frames: int, stride: int, overlap: int, radius_sec: float
-):
-    """dude-k's pretraining clips of a video, as its code builds them: keep the grid frames within
-    ``radius_sec`` of an annotation (utils/frames.py), cut them into runs with gaps of at most 2
-    frames (``get_clips(accepted_gap=2)``), split each run (``VideoClip.split``)."""
-    radius = int(radius_sec * entry.fps)
-    kept = sorted(
-        {
-            f
-            for e in entry.events.frames.tolist()
-            for f in range(e - radius, e + radius + 1)
-            if f % stride == 0
-        }
-        & set(range(entry.num_frames))
-    )
-    runs, run = [], []
-    for frame in kept:
-        if run and frame - run[-1] > 2:
-            runs.append(run)
-            run = []
-        run.append(frame)
-    runs += [run] if run else []
-    starts = []
-    for run in runs:
-        for i in range(0, len(run), clip_frames - overlap):
-            if len(run[i : i + clip_frames]) == clip_frames:
-                starts.append(run[i])
-    return starts
-
-
-def test_near_event_windows_are_dudeks_pretraining_clips():
+@pytest.mark.parametrize(
+    "event_frames",
+    [
+        (60, 75, 400, 1200, 1290, 1995),  # 75: off the grid; 1995: its window runs past the end
+        (60, 162, 266, 600),  # windows 10..110 and 112..212: one run of grid frames; 216..316: another
+    ],
+)
+def test_near_event_windows_are_dudeks_pretraining_clips(tmp_path, event_frames):
     window = {"clip_frames": 16, "stride": 2, "overlap": 8}
-    events = [event("PASS", f) for f in (60, 75, 400, 1200, 1290, 1995)]
-    entry = source("a", 2000, events)
+    entry = source("a", 2000, [event("PASS", f) for f in event_frames])
     sampler = ClipSampler([entry], SamplingConfig(**window, event_radius_sec=2.0))
-    assert sampler.window_start.tolist() == dudek_near_event_windows(entry, **window, radius_sec=2.0)
+    theirs = dudek_near_event_starts(
+        tmp_path, entry.events.frames.tolist(), num_frames=entry.num_frames, fps=entry.fps,
+        radius_sec=2.0, **window,
+    )  # fmt: skip
+    assert sampler.window_start.tolist() == theirs
     whole = ClipSampler([entry], SamplingConfig(**window))
     assert 0 < sampler.num_windows < whole.num_windows / 3
-    assert all(start % 2 == 0 for start in sampler.window_start.tolist())  # on the stride grid
 
 
 def test_near_event_windows_are_the_frame_folder_segments_windows(synth_broadcast):

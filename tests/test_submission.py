@@ -147,8 +147,12 @@ def test_reader_raises_on_the_scored_fields_only(tmp_path):
     assert read_predictions(_zip(tmp_path, [lenient]))[GAME][0].confidence == 0.0
     with pytest.raises(SubmissionError, match=f"{GAME}: prediction 0: confidence is NaN"):
         read_predictions(_zip(tmp_path, [_entry(confidence=float("nan"))]))
-    with pytest.raises(SubmissionError, match="prediction 0: missing key 'team'"):
-        read_predictions(_zip(tmp_path, [{k: v for k, v in _entry().items() if k != "team"}]))
+    with pytest.raises(SubmissionError, match="prediction 0: missing key 'position'"):
+        read_predictions(_zip(tmp_path, [{k: v for k, v in _entry().items() if k != "position"}]))
+    # A model without teams writes no team: read (scored by mAP@1 alone), but not a valid submission.
+    teamless = {k: v for k, v in _entry().items() if k != "team"}
+    assert read_predictions(_zip(tmp_path, [teamless]))[GAME][0].team is None
+    assert validate_submission(_zip(tmp_path, [teamless])) == [f"{GAME}: prediction 0: missing key 'team'"]
 
 
 def test_validator_finds_layout_problems(tmp_path):

@@ -87,30 +87,49 @@ def test_rng_states_round_trip_through_a_weights_only_checkpoint(tmp_path: Path)
 
 def test_mixup_draw_is_a_function_of_seed_and_index() -> None:
     lam, partner = mixup_draw(4, alpha=0.2, seed=1, index=10)
-    assert (lam, partner.tolist()) == (mixup_draw(4, alpha=0.2, seed=1, index=10)[0], partner.tolist())
+    again_lam, again_partner = mixup_draw(4, alpha=0.2, seed=1, index=10)  # a second, independent draw
+    assert (again_lam, again_partner.tolist()) == (lam, partner.tolist())
+    assert mixup_draw(4, alpha=0.2, seed=2, index=10)[0] != lam  # the seed matters, not only the index
     draws = [mixup_draw(4, alpha=0.2, seed=1, index=i) for i in range(50)]
     assert all(0.5 <= lam <= 1.0 for lam, _ in draws)
     assert len({lam for lam, _ in draws}) == 50
+    assert len({tuple(partner.tolist()) for _, partner in draws}) > 1  # partners change between batches
     for _, partner in draws:  # a permutation without fixed points: nobody mixes with itself
         assert sorted(partner.tolist()) == [0, 1, 2, 3]
         assert all(partner != np.arange(4))
 
 
-def test_mixup_blends_frames_and_targets() -> None:
-    frames = torch.randn(3, 2, 3, 4, 4)
-    classes = torch.tensor([[0, 1], [2, 0], [0, 0]])
-    shifts = torch.tensor([[0.0, 1.0], [-2.0, 0.0], [0.0, 0.0]])
-    mixed = mixup(frames, classes, shifts, num_outputs=3, alpha=0.2, seed=0, index=3)
-    lam, partner = mixup_draw(3, alpha=0.2, seed=0, index=3)
-    for i, j in enumerate(partner):
-        torch.testing.assert_close(mixed.frames[i], lam * frames[i] + (1 - lam) * frames[j])
-        for t in range(2):
-            expected = torch.zeros(3)
-            expected[classes[i, t]] += lam
-            expected[classes[j, t]] += 1 - lam
-            torch.testing.assert_close(mixed.class_target[i, t], expected)
-    assert torch.equal(mixed.displacement_target, shifts)  # the dominant clip's offsets
-    torch.testing.assert_close(mixed.class_target.sum(-1), torch.ones(3, 2))
+@pytest.mark.parametrize("batch_size", [2, 3, 5])
+def test_mixup_blends_each_clip_with_one_other_clip(batch_size: int) -> None:
+    """The partner and weight are read back from the mixed batch itself, not from ``mixup_draw``.
+
+    Clip ``i`` has class ``i + 1`` on its first frame, so its soft target names both clips of its
+    mix and their weights; the frames must then be the same blend of the same two clips.
+    """
+    num_outputs = batch_size + 2
+    frames = torch.randn(batch_size, 2, 3, 4, 4, dtype=torch.float64)
+    classes = torch.stack([torch.arange(1, batch_size + 1), torch.zeros(batch_size, dtype=torch.long)], 1)
+    shifts = torch.randn(batch_size, 2)
+    for index in range(10):
+        mixed = mixup(frames, classes, shifts, num_outputs=num_outputs, alpha=0.2, seed=0, index=index)
+        partners = []
+        for i in range(batch_size):
+            weights = mixed.class_target[i, 0]
+            (mixed_with,) = [c for c in torch.nonzero(weights).flatten().tolist() if c != i + 1]
+            j, lam = mixed_with - 1, float(weights[i + 1])
+            assert j != i and 0.5 <= lam < 1.0
+            assert float(weights[mixed_with]) == pytest.approx(1 - lam)
+            torch.testing.assert_close(mixed.frames[i], lam * frames[i] + (1 - lam) * frames[j])
+            background = torch.zeros(num_outputs, dtype=torch.float64)
+            background[0] = 1.0
+            torch.testing.assert_close(mixed.class_target[i, 1].double(), background)  # both clips: class 0
+            partners.append(j)
+        assert sorted(partners) == list(range(batch_size))  # every clip is some clip's partner once
+        assert len({float(mixed.class_target[i, 0, i + 1]) for i in range(batch_size)}) == 1  # one lam
+        assert torch.equal(mixed.displacement_target, shifts)  # the dominant clip's offsets
+        torch.testing.assert_close(mixed.class_target.sum(-1).double(), torch.ones(batch_size, 2).double())
+        drawn_lam, drawn_partner = mixup_draw(batch_size, alpha=0.2, seed=0, index=index)
+        assert partners == drawn_partner.tolist() and lam == pytest.approx(drawn_lam)
 
 
 def test_mixup_of_a_single_clip_is_one_hot() -> None:

@@ -49,7 +49,7 @@ def measure_training(kind: str, root: Path, spec: TrainingSpec, *, workers: int)
 
     from rich.console import Console
 
-    from dudek_dali.clips.sampling import SamplingConfig
+    from dudek_dali.clips.sampling import SamplingConfig, scaled_overlap
     from dudek_dali.model.config import TDeedConfig
     from dudek_dali.train.config import DataConfig, OptimConfig, RunConfig, TrainConfig
     from dudek_dali.train.loop import train_one_epoch
@@ -60,7 +60,10 @@ def measure_training(kind: str, root: Path, spec: TrainingSpec, *, workers: int)
             data=DataConfig(
                 dataset_path=root, validate=False, source=kind, batch_size=spec.batch_size, workers=workers
             ),
-            sampling=SamplingConfig(clip_frames=spec.clip_frames, epoch_size=spec.batch_size * spec.steps),
+            sampling=SamplingConfig(
+                clip_frames=spec.clip_frames, overlap=scaled_overlap(spec.clip_frames),
+                epoch_size=spec.batch_size * spec.steps,
+            ),  # fmt: skip
             model=TDeedConfig(
                 features_model_name=spec.model, clip_frames=spec.clip_frames, input_size=spec.size,
                 pretrained=False,

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from dudek_dali.cli._app import UserError, app
-from dudek_dali.cli.options import DEVICE_HELP, SourceCommand, source_option
+from dudek_dali.cli.options import DEVICE_HELP, TRUST_PICKLE_HELP, SourceCommand, source_option
 
 _SHOWN = 12  # events listed per video (all of them are in events.csv)
 
@@ -21,7 +21,8 @@ def spot(
         ...,
         "--model-checkpoint-path",
         "--model_checkpoint_path",
-        help="Model checkpoint written by dudek train (or dude-k's, converted).",
+        help="The model: a dudek checkpoint or Hub folder, hf://ORG/NAME[@REV], or dude-k's or "
+        "OpenSportsLab's E2E-Spot checkpoint (converted).",
     ),
     out: Path = typer.Option(
         Path("spot"), "--out", "-o", help="Each video's files go to OUT/<video file stem>/."
@@ -35,6 +36,7 @@ def spot(
     threshold: float = typer.Option(0.2, help="Lowest confidence an event is listed with (0 < T <= 1)."),
     device: str = typer.Option("auto", help=DEVICE_HELP),
     source: str = source_option(),
+    trust_pickle: bool = typer.Option(False, "--trust-pickle", help=TRUST_PICKLE_HELP),
 ) -> None:
     """Spot ball actions in match videos: results_spotting.json (the challenge format), events.csv,
     timeline.png and, with --overlay, overlay.mp4 per video.
@@ -51,7 +53,7 @@ def spot(
         raise UserError(str(err)) from None
     _, failed = spot_videos(
         videos, model_checkpoint_path, out=out, config=config, overlay=overlay, review=review, source=source,
-        device=device, on_result=_report,
+        device=device, trust_pickle=trust_pickle, on_result=_report,
     )  # fmt: skip
     if failed:
         typer.secho(f"error: {len(failed)} of {len(videos)} video(s) failed", fg=typer.colors.RED, err=True)
@@ -70,11 +72,13 @@ def _report(result) -> None:
     shown = "" if found <= _SHOWN else f", the {_SHOWN} most confident:"
     console.print(f"{result.video.name}: {found} event(s){shown}", markup=False, highlight=False)
     if found:
+        teams = all(e.team is not None for e in result.events)  # a model without teams has none
         table = Table()
-        for name in ("time", "frame", "class", "team", "confidence"):
+        for name in ("time", "frame", "class", *(["team"] if teams else []), "confidence"):
             table.add_column(name, justify="right" if name in ("frame", "confidence") else "left")
         for event in sorted(result.events, key=lambda e: -e.confidence)[:_SHOWN]:
-            table.add_row(event.clock, str(event.frame), event.label, event.team, f"{event.confidence:.2f}")
+            side = [event.team] if teams else []
+            table.add_row(event.clock, str(event.frame), event.label, *side, f"{event.confidence:.2f}")
         console.print(table)
     lines = (
         f"{result.frames} frames at {result.fps:g} fps, decoded by {result.source} "

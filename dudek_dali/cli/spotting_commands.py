@@ -89,10 +89,22 @@ def _print_table(scores) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(
-        title=f"SoccerNet ball action spotting, {len(scores.games)} game(s), delta {scores.tolerance_s:g} s",
-        caption="n: the official team weights (ground-truth events, visible minus 'not shown')",
-    )
+    from dudek_dali.spotting.metric import NO_TEAM_NOTE
+
+    console = Console()
+    title = f"SoccerNet ball action spotting, {len(scores.games)} game(s), delta {scores.tolerance_s:g} s"
+    if scores.team is None:  # predictions without a team: mAP@1 alone
+        table = Table(title=title)
+        for name in ("class", "AP (no team)"):
+            table.add_column(name, justify="left" if name == "class" else "right")
+        for label, ap in scores.no_team.per_class.items():
+            table.add_row(label, f"{ap * 100:.2f}")
+        console.print(table)
+        console.print(f"mAP@1:      {scores.no_team.value * 100:.2f}")
+        console.print(NO_TEAM_NOTE, soft_wrap=True)
+        return
+    caption = "n: the official team weights (ground-truth events, visible minus 'not shown')"
+    table = Table(title=title, caption=caption)
     for name in ("class", "team AP", "left AP", "right AP", "left n", "right n", "AP (no team)"):
         table.add_column(name, justify="left" if name == "class" else "right")
     for label, team_ap in scores.team.per_class.items():
@@ -106,7 +118,6 @@ def _print_table(scores) -> None:
             f"{weights['right']:g}",
             f"{scores.no_team.per_class[label] * 100:.2f}",
         )
-    console = Console()
     console.print(table)
     console.print(f"team-mAP@1: {scores.team.value * 100:.2f}")
     console.print(f"mAP@1:      {scores.no_team.value * 100:.2f}")

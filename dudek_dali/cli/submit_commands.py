@@ -8,7 +8,7 @@ import typer
 
 from dudek_dali.cli._app import app
 from dudek_dali.cli.data_commands import LayoutOption, ResolutionOption
-from dudek_dali.cli.options import DEVICE_HELP, SourceCommand, source_option
+from dudek_dali.cli.options import DEVICE_HELP, TRUST_PICKLE_HELP, SourceCommand, source_option
 
 
 def submit(
@@ -22,7 +22,7 @@ def submit(
         ...,
         "--model-checkpoint-path",
         "--model_checkpoint_path",
-        help="Model checkpoint written by dudek train.",
+        help="The model: a dudek checkpoint or Hub folder, hf://ORG/NAME[@REV], or dude-k's (converted).",
     ),
     output: Path = typer.Option(Path("submission.zip"), "--output", "-o", help="Submission zip to write."),
     resolution: ResolutionOption = typer.Option(
@@ -41,6 +41,7 @@ def submit(
     ),
     device: str = typer.Option("auto", help=DEVICE_HELP),
     source: str = source_option(),
+    trust_pickle: bool = typer.Option(False, "--trust-pickle", help=TRUST_PICKLE_HELP),
 ) -> None:
     """Predict every game of a dataset with a trained model and write the challenge submission zip."""
     from dudek_dali.inference.submit import create_submission
@@ -56,6 +57,7 @@ def submit(
         flip_tta=flip_tta,
         device=device,
         source=source,
+        trust_pickle=trust_pickle,
     )
     typer.echo(f"wrote {summary.path}: {summary.games} games, {summary.predictions} predictions")
     typer.echo(f"check it with: dudek validate-submission '{summary.path}'")

@@ -30,7 +30,7 @@ import typer
 
 from dudek_dali.cli.options import SOURCE_OPTION_HELP
 from dudek_dali.clips.augment import AugmentConfig, CameraStyle
-from dudek_dali.clips.sampling import SamplingConfig
+from dudek_dali.clips.sampling import SamplingConfig, scaled_overlap
 from dudek_dali.data.games import Resolution, label_set_of
 from dudek_dali.model.config import TDeedConfig, TemporalShiftMode
 from dudek_dali.sizes import format_size, parse_size
@@ -47,7 +47,7 @@ from dudek_dali.train.config import (
 Command = Literal["pretrain", "train", "train-challenge"]
 COMMANDS: tuple[str, ...] = get_args(Command)
 WITH_VALIDATION: tuple[str, ...] = ("pretrain", "train")
-Spelling = Literal["value", "switch", "seed_bool", "size"]
+Spelling = Literal["value", "switch", "flag", "seed_bool", "size"]
 # The seed's default (clip_frames_count, overlap) per command.
 SEED_WINDOWS = {"pretrain": (70, 55), "train": (70, 55), "train-challenge": (80, 68)}
 BLUR_KERNEL = 5  # the loaders blur in a fixed 5x5 window
@@ -159,8 +159,12 @@ TRAIN_OPTIONS: tuple[TrainOption, ...] = (
     _O("pretrained", ("model.pretrained",), bool, True,
        "Start the backbone from timm's ImageNet weights (downloaded from the hub).", spelling="switch"),
     _O("model_checkpoint_path", ("run.start_from",), Path | None, None,
-       "Weights to start from: pretrain loads the whole model; train/train-challenge only the "
-       "backbone + temporal layers (heads and positional encoding start fresh).", metavar="PATH"),
+       "Weights to start from (a .pt, a Hub folder, hf://ORG/NAME, or dude-k's): pretrain loads the "
+       "whole model; train/train-challenge only the backbone + temporal layers (heads and "
+       "positional encoding start fresh).", metavar="PATH"),
+    _O("trust_pickle", ("run.trust_pickle",), bool, False,
+       "Read a .pt start checkpoint that needs arbitrary Python objects (full unpickling: it can "
+       "run code). Only for files from a source you trust.", spelling="flag"),
     # --- optimisation -----------------------------------------------------------------------------
     _O("nr_epochs", ("optim.epochs",), int, 40, "Training epochs."),
     _O("warm_up_epochs", ("optim.warm_up_epochs",), int, 1,
@@ -221,12 +225,6 @@ TRAIN_OPTIONS: tuple[TrainOption, ...] = (
 )  # fmt: skip
 
 
-def seed_overlap(clip_frames: int, *, command: str) -> int:
-    """The seed's window overlap for its default clip length, scaled to ``clip_frames``."""
-    seed_clip, seed_over = SEED_WINDOWS[command]
-    return min(clip_frames - 1, round(clip_frames * seed_over / seed_clip))
-
-
 def train_config(
     command: str, values: Mapping[str, Any], *, defaults: Mapping[str, Any] | None = None
 ) -> TrainConfig:
@@ -245,7 +243,7 @@ def train_config(
     chosen = {o.name: defaults.get(o.name, o.default_for(command)) for o in TRAIN_OPTIONS}
     chosen.update(values)
     if chosen["overlap"] is None:
-        chosen["overlap"] = seed_overlap(chosen["clip_frames_count"], command=command)
+        chosen["overlap"] = scaled_overlap(chosen["clip_frames_count"], window=SEED_WINDOWS[command])
     layout = "broadcast" if command == "pretrain" else "bas"
     sections: dict[str, dict[str, Any]] = {
         "data": {"layout": layout, "validate": command in WITH_VALIDATION},
@@ -392,9 +390,10 @@ def command_parameters(command: str, defaults: Mapping[str, Any] | None = None) 
             continue
         default = defaults.get(o.name, o.default_for(command))
         names = ["--source"] if o.name == "source" else option_names(o.name)
-        if o.spelling == "switch":
+        if o.spelling in ("switch", "flag"):
             dashed = o.name.replace("_", "-")
-            option = typer.Option(default, f"--{dashed}/--no-{dashed}", help=o.help)
+            names = [f"--{dashed}/--no-{dashed}"] if o.spelling == "switch" else [f"--{dashed}"]
+            option = typer.Option(default, *names, help=o.help)
             annotation: Any = bool
         elif o.spelling == "seed_bool":
             option, annotation = seed_bool_option(default, *names, help=o.help), str

@@ -10,7 +10,8 @@
   many clips, walking through fresh permutations so no window repeats before all were seen.
 * **Near events only** (``event_radius_sec``, pretraining): a video's windows are cut only
   from the stretches within that many seconds of an annotation, as dude-k's broadcast frame
-  folders hold them. Each merged stretch ``[event - r, event + r]`` starts its own windows at
+  folders hold them. Each unbroken stretch of grid frames around ``[event - r, event + r]``
+  (:func:`grid_spans`: one where dude-k's ``get_clips`` sees one run) starts its own windows at
   its first grid frame, exactly as :mod:`dudek_dali.frames.segments` cuts a frame folder, so the
   DALI and frame-folder loaders plan the same clips.
 * **even_choice_proba**: each planned clip is, with that probability, replaced by one drawn as
@@ -70,10 +71,24 @@ def radius_frames(radius_sec: float, fps: float) -> int:
     return int(radius_sec * fps)
 
 
-def grid_span(first: int, last: int, *, stride: int, last_frame: int) -> tuple[int, int]:
-    """The stride grid's first frame in window ``first..last`` and the window's end, cut at
-    ``last_frame``; the span is empty when ``end < start``."""
-    return -(-first // stride) * stride, min(last, last_frame)
+def grid_spans(windows: Sequence[tuple[int, int]], *, stride: int, last_frame: int) -> list[tuple[int, int]]:
+    """The stretches ``(start, end)`` of the stride grid that sorted, disjoint ``windows`` hold.
+
+    ``start`` is a stretch's first grid frame, ``end`` its last window's end cut at ``last_frame``.
+    Windows with no grid frame between them make one stretch: their grid frames follow each other
+    without a gap, as in dude-k's runs (``get_clips(accepted_gap=2)`` at its stride 2). Windows
+    holding no grid frame are dropped.
+    """
+    spans: list[tuple[int, int]] = []
+    for first, last in windows:
+        start, end = -(-first // stride) * stride, min(last, last_frame)
+        if end < start:
+            continue
+        if spans and start <= spans[-1][1] // stride * stride + stride:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
 
 
 def event_windows(
@@ -81,16 +96,15 @@ def event_windows(
 ) -> np.ndarray:
     """Start frames of the whole windows within ``radius_sec`` of an event of ``entry``.
 
-    Every merged stretch around the events is a short video of its own that starts at its first
-    grid frame (a multiple of ``stride``), as a broadcast frame folder's segments do.
+    Every stretch of grid frames around the events (:func:`grid_spans`) is a short video of its
+    own that starts at its first grid frame, as a broadcast frame folder's segments do.
     """
-    radius = radius_frames(radius_sec, entry.fps)
-    starts = []
-    for first, last in merge_windows(entry.events.frames.tolist(), radius):
-        start, end = grid_span(first, last, stride=stride, last_frame=entry.num_frames - 1)
-        if end >= start:
-            window = {"clip_frames": clip_frames, "stride": stride, "overlap": overlap}
-            starts.append(start + split_windows(end - start + 1, **window))
+    windows = merge_windows(entry.events.frames.tolist(), radius_frames(radius_sec, entry.fps))
+    window = {"clip_frames": clip_frames, "stride": stride, "overlap": overlap}
+    starts = [
+        start + split_windows(end - start + 1, **window)
+        for start, end in grid_spans(windows, stride=stride, last_frame=entry.num_frames - 1)
+    ]
     return np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
 
 
@@ -101,6 +115,14 @@ def check_window(*, clip_frames: int, stride: int, overlap: int) -> None:
         raise ValueError(f"stride must be >= 1, got {stride}")
     if not 0 <= overlap < clip_frames:
         raise ValueError(f"overlap must be in 0..clip_frames-1 ({clip_frames - 1}), got {overlap}")
+
+
+def scaled_overlap(clip_frames: int, *, window: tuple[int, int] = (80, 68)) -> int:
+    """The overlap of a seed ``window`` (its clip length, its overlap), scaled to ``clip_frames``:
+    consecutive windows keep the seed's share of frames in common (the default is
+    ``dudek train-challenge``'s, which :class:`SamplingConfig`'s defaults also are)."""
+    seed_clip, seed_overlap = window
+    return min(clip_frames - 1, round(clip_frames * seed_overlap / seed_clip))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import typer
 
 from dudek_dali.cli._app import UserError, create_app
 from dudek_dali.cli.data_commands import LayoutOption, ResolutionOption
-from dudek_dali.cli.options import DEVICE_HELP, SourceCommand, source_option
+from dudek_dali.cli.options import DEVICE_HELP, TRUST_PICKLE_HELP, SourceCommand, source_option
 from dudek_dali.cli.train_commands import register_training
 from dudek_dali.cli.train_options import seed_bool_option
 from dudek_dali.compat.options import DUDEK_SOURCE, TRAIN_DEFAULTS
@@ -217,6 +217,7 @@ def create_solution(
     source: str = source_option(
         DUDEK_SOURCE, help="Where frames come from (default: frame folders, as dude-k); see dudek submit."
     ),
+    trust_pickle: bool = typer.Option(False, "--trust-pickle", help=TRUST_PICKLE_HELP),
 ) -> None:
     """`dudek submit`: predict every game, write <base name>.zip (solution.zip).
 
@@ -248,7 +249,7 @@ def create_solution(
         raise UserError(str(err)) from None
     summary = dudek_compat.create_solution(
         dataset_path, model_checkpoint_path, options=options, architecture=architecture,
-        device=device, source=source,
+        device=device, source=source, trust_pickle=trust_pickle,
     )  # fmt: skip
     typer.echo(f"wrote {summary.path}: {summary.games} games, {summary.predictions} predictions")
     typer.echo(f"check it with: dudek validate-submission '{summary.path}'")

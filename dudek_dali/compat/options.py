@@ -144,6 +144,7 @@ def create_solution(
     device: str | torch.device | None = None,
     source: str = DUDEK_SOURCE,
     progress: bool = True,
+    trust_pickle: bool = False,
 ) -> SubmissionSummary:
     """dude-k's ``create-solution``: predict every game of ``dataset_path``, write the archive.
 
@@ -154,7 +155,7 @@ def create_solution(
 
     options = options or SolutionOptions()
     refuse_grayscale(options.grayscale)
-    model = load_model(checkpoint, device=device)
+    model = load_model(checkpoint, device=device, trust_pickle=trust_pickle)
     check_architecture(checkpoint, model, architecture or {})
     return create_submission(
         dataset_path,

@@ -3,8 +3,10 @@
 The frame loader samples clips with the same :class:`~dudek_dali.clips.ClipSampler` as the
 DALI loader. For a folder holding every grid frame (SN-BAS-2025, ``--save-all``) its segment is
 the whole video, so both loaders plan identical epochs. A broadcast folder holds only windows
-around annotations; each window becomes its own segment whose frame 0 is the window's first grid
-frame, with its events shifted to match, so no clip ever needs a frame that was not extracted.
+around annotations; each unbroken stretch of its grid frames (windows with no grid frame between
+them are one: :func:`~dudek_dali.clips.sampling.grid_spans`, as the DALI loader cuts them) becomes
+its own segment whose frame 0 is the stretch's first grid frame, with its events shifted to match,
+so no clip ever needs a frame that was not extracted.
 Targets do not change under the shift: the encoder only uses positions relative to a clip's
 first frame.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from dudek_dali.clips.sampling import grid_span
+from dudek_dali.clips.sampling import grid_spans
 from dudek_dali.clips.videos import VideoEntry, video_entries
 from dudek_dali.data.games import Game
 from dudek_dali.data.labels import LabelSet
@@ -44,10 +46,8 @@ def frame_segments(
         if manifest.windows is None:
             out.append(FrameSegment(replace(entry, num_frames=last_frame + 1), folder, offset=0))
             continue
-        for first, last in manifest.windows:
-            start, end = grid_span(first, last, stride=stride, last_frame=last_frame)  # the loader's grid
-            if end >= start:
-                out.append(FrameSegment(_cut(entry, start, end), folder, offset=start))
+        for start, end in grid_spans(manifest.windows, stride=stride, last_frame=last_frame):
+            out.append(FrameSegment(_cut(entry, start, end), folder, offset=start))
     return out
 
 

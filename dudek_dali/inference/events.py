@@ -9,7 +9,7 @@ are the video's own. Nothing is written here (:mod:`.spot` writes the files of `
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,7 +70,7 @@ def video_game(path: Path | str, *, label_set: LabelSet = BAS) -> Game:
     info = cache.get(path)  # missing, empty, not a video, audio only, a codec no decoder reads
     check_video(path, decoder=DECODER, cache=cache, require_constant_rate=False)  # frames, truncation
     cache.save()  # the reader checks the video again, from the cache
-    layout = "bas" if label_set == BAS else "broadcast"
+    layout = "bas" if label_set.name == BAS.name else "broadcast"
     video = GameVideo(path=path, half=1, info=info, annotations=())
     # ``resolution`` is the video's own height: a user's video need not be 224p or 720p.
     return Game(dir=path.parent, league="", season="", match=path.stem, layout=layout,
@@ -92,7 +92,7 @@ def spot_events(
     (scores,) = score_game(net, game, config=windows, source=source)
     predictions = postprocess_game(
         scores.scores, scores.displacement, scores.frame_numbers, num_frames=scores.num_frames,
-        label_set=label_set, config=PostprocessConfig(threshold=threshold),
+        label_set=label_set, config=replace(windows.postprocess, threshold=threshold),
     )  # fmt: skip
     predictions.sort(key=lambda p: (p.position_ms, p.label))
     times = frame_times(game.videos[0].path)  # memoised: the PyAV reader demuxed it already
@@ -108,6 +108,8 @@ def _events(predictions: list[Prediction], times: np.ndarray) -> list[SpottedEve
     seconds = [p.position_ms / 1000 for p in predictions]
     frames = nearest_frames(times, np.array(seconds, dtype=np.float64)).tolist()
     return [
-        SpottedEvent(time_s=t, frame=frame, label=p.label, team=p.team.value, confidence=float(p.confidence))
+        SpottedEvent(
+            time_s=t, frame=frame, label=p.label, team=p.side or None, confidence=float(p.confidence)
+        )
         for p, t, frame in zip(predictions, seconds, frames, strict=True)
     ]

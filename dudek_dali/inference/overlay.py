@@ -2,7 +2,8 @@
 
 Each event is shown for a second either side of its time as a caption such as
 ``SHOT · left team · 0.65`` (class, the side of the pitch of the team that performed it,
-confidence), fading with the distance to the event, in a box at the bottom on that team's side.
+confidence), fading with the distance to the event, in a box at the bottom on that team's side
+(a model without teams: ``SHOT · 0.65``, centred).
 The font is Pillow's bundled TrueType face at 5.5% of the video height (12 px at 224p, 40 px at
 720p), so a caption reads at a glance at any resolution. Every source frame becomes one output
 frame (same count, same size, the source's average frame rate), so frame ``n`` of the overlay is
@@ -25,7 +26,7 @@ SHOW_S = 1.0  # seconds either side of an event
 FONT_FRACTION = 0.055  # caption font size, as a fraction of the video height
 _X264 = {"preset": "veryfast", "crf": "23"}
 _BOX = (0, 0, 0)
-_LEFT, _RIGHT = (80, 160, 255), (255, 110, 90)
+_LEFT, _RIGHT, _NO_TEAM = (80, 160, 255), (255, 110, 90), (120, 220, 120)
 
 
 def write_overlay(video: Path, events: Sequence[SpottedEvent], out: Path) -> Path:
@@ -69,10 +70,17 @@ def _draw(image: np.ndarray, events: list[SpottedEvent], t: float) -> np.ndarray
     taken: list[list[tuple[int, int]]] = []  # per row up from the bottom: the spans of its boxes
     for event in events:
         fade = 1.0 - abs(event.time_s - t) / (SHOW_S * 1.05)
-        colour = tuple(int(c * fade + 60 * (1 - fade)) for c in (_LEFT if event.team == "left" else _RIGHT))
-        text = f"{event.label} · {event.team} team · {event.confidence:.2f}"
+        base = {"left": _LEFT, "right": _RIGHT}.get(event.team or "", _NO_TEAM)
+        colour = tuple(int(c * fade + 60 * (1 - fade)) for c in base)
+        side = f" · {event.team} team" if event.team else ""  # a model without teams invents none
+        text = f"{event.label}{side} · {event.confidence:.2f}"
         width = round(draw.textlength(text, font=font)) + 2 * pad
-        x = pad if event.team == "left" else max(pad, canvas.width - width - pad)
+        if event.team == "left":
+            x = pad
+        elif event.team == "right":
+            x = max(pad, canvas.width - width - pad)
+        else:
+            x = max(pad, (canvas.width - width) // 2)
         # the lowest row where the box overlaps no other: broadcasts put the score at the top
         free = (i for i, spans in enumerate(taken) if all(x > b or x + width < a for a, b in spans))
         row = next(free, None)

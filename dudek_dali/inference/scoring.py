@@ -22,6 +22,7 @@ import numpy as np
 
 from dudek_dali.clips.game_reader import GameReaderConfig
 from dudek_dali.data.games import Game
+from dudek_dali.data.labels import LabelSet
 from dudek_dali.errors import DatasetError
 from dudek_dali.inference.tta import merge_flip_tta
 from dudek_dali.sizes import Size
@@ -37,7 +38,9 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class InferenceConfig:
     """How windows are cut and scored. ``overlap`` trades time for smoother scores: 68 of 80
-    (the seed's choice) scores every sampled frame ~7 times; 40 halves the work."""
+    (the seed's choice) scores every sampled frame ~7 times; 40 halves the work. ``outputs`` is the
+    model's output layout (a label set without teams for E2E-Spot); None: the games' own,
+    team-doubled."""
 
     clip_frames: int = 80
     stride: int = 2
@@ -46,6 +49,7 @@ class InferenceConfig:
     size: Size = (224, 224)  # (height, width)
     flip_tta: bool = False
     postprocess: PostprocessConfig = field(default_factory=PostprocessConfig)
+    outputs: LabelSet | None = None
 
     def reader_config(self) -> GameReaderConfig:
         return GameReaderConfig(
@@ -101,7 +105,7 @@ def score_game(
             scores, displacement = _forward(model, frames)
             if config.flip_tta:
                 flipped_scores, flipped_displacement = _forward(model, frames.flip(-1))
-                scores = merge_flip_tta(scores, flipped_scores, label_set=game.label_set)
+                scores = merge_flip_tta(scores, flipped_scores, label_set=config.outputs or game.label_set)
                 displacement = (displacement + flipped_displacement) / 2
             # Kept on the device: one copy per video below, not a synchronising .cpu() per batch.
             video = _video_index(reader, batch)
@@ -145,7 +149,7 @@ def predict_game(
             video.displacement,
             video.frame_numbers,
             num_frames=video.num_frames,
-            label_set=game.label_set,
+            label_set=config.outputs or game.label_set,
             config=config.postprocess,
         )
         predictions += [_with_half(p, video.half) for p in found]

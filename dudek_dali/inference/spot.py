@@ -84,15 +84,21 @@ def spot_videos(
     review: bool = False,
     source: Source | str = AUTO,
     device: str | torch.device | None = None,
+    trust_pickle: bool = False,
     on_result: Callable[[SpotResult | tuple[Path, str]], None] | None = None,
 ) -> tuple[list[SpotResult], list[tuple[Path, str]]]:
     """Spot every video; a video that fails is listed with why and the others still run.
 
-    ``checkpoint`` is a checkpoint (loaded on ``device``) or a loaded model; ``source`` a resolved
+    ``checkpoint`` is a checkpoint (loaded on ``device``; ``trust_pickle``: see
+    :func:`~dudek_dali.inference.load_model`) or a loaded model; ``source`` a resolved
     source or a name, resolved here once on the model's device. ``on_result(result_or_failure)``
     is called after each video (the CLI prints as it goes).
     """
-    model = checkpoint if isinstance(checkpoint, TrainedModel) else load_model(checkpoint, device=device)
+    model = (
+        checkpoint
+        if isinstance(checkpoint, TrainedModel)
+        else load_model(checkpoint, device=device, trust_pickle=trust_pickle)
+    )
     source = as_source(source, device=model.device, job="read")
     done, failed = [], []
     for path in paths:
@@ -124,7 +130,7 @@ def write_outputs(
     }  # fmt: skip
     files = {
         RESULTS_FILE: write_json(out / RESULTS_FILE, document, indent=1),
-        EVENTS_FILE: write_text(out / EVENTS_FILE, events_csv(result.events)),
+        EVENTS_FILE: write_text(out / EVENTS_FILE, events_csv(result.events, teams=model.label_set.teams)),
         TIMELINE_FILE: plot_timeline(
             f"{result.video.name}: {len(result.events)} events", [], result.predictions,
             out / TIMELINE_FILE, label_set=model.label_set, min_confidence=config.threshold,

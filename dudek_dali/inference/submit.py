@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dudek_dali.data.games import Game, Layout, Resolution, discover_games
-from dudek_dali.errors import DatasetError
+from dudek_dali.errors import DatasetError, DudekError
 from dudek_dali.inference.model import TrainedModel, load_model
 from dudek_dali.inference.scoring import predict_games
 from dudek_dali.sources import AUTO, Source, as_source
@@ -44,15 +44,27 @@ def create_submission(
     source: Source | str = AUTO,
     games: Sequence[Game] | None = None,
     progress: bool = True,
+    trust_pickle: bool = False,
 ) -> SubmissionSummary:
     """Predict every game of ``dataset`` (or the given ``games``) and write the submission zip.
 
     ``checkpoint`` is a checkpoint file (loaded on ``device``, default auto) or a model already
     loaded (so a caller that evaluated it first does not read it twice). ``source`` is a resolved
     source or a name, resolved here once on the model's device; each game is read by the first
-    source of its chain that reads it.
+    source of its chain that reads it. A model without teams is refused: the challenge scores
+    team-mAP@1.
     """
-    model = checkpoint if isinstance(checkpoint, TrainedModel) else load_model(checkpoint, device=device)
+    model = (
+        checkpoint
+        if isinstance(checkpoint, TrainedModel)
+        else load_model(checkpoint, device=device, trust_pickle=trust_pickle)
+    )
+    if not model.label_set.teams:
+        raise DudekError(
+            f"{model.checkpoint or 'the model'}: a {model.family} model spots no team, and the 2025 "
+            f"challenge scores team-mAP@1 (left or right per event); submit a T-DEED model, or use "
+            f"dudek spot / dudek evaluate (mAP@1) for this one"
+        )
     source = as_source(source, device=model.device, job="read")
     if games is None:
         found = discover_games(dataset, layout=layout, resolution=resolution)

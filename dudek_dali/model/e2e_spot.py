@@ -2,7 +2,10 @@
 
 It returns T-DEED's output type (:class:`~dudek_dali.model.tdeed.TDeedOutput`) so whole-game
 inference treats both families alike: ``class_logits`` ``(B, T, N + 1)`` and a ``displacement``
-of zeros, since E2E-Spot predicts none (its events sit on the frame that scores them).
+that is the config's constant ``frame_offset``: E2E-Spot regresses no displacement, but as OSL
+trains it, it fires ``frame_offset`` sampled frames before the event (its 1-based sampled frames,
+:mod:`.e2e_spot_config`), which is exactly what a displacement says (``frame + d == event``), so
+post-processing moves each score to the event's frame as OSL reports it.
 
 The backbone is this project's (:class:`~dudek_dali.model.backbone.Backbone`, the GSM of
 :mod:`.gate_shift`); OSL's own GSM differs from it only by a fixed permutation of each wrapped
@@ -52,7 +55,8 @@ class E2ESpot(nn.Module):
         check_clip(frames, self.config.clip_frames, model="E2E-Spot")
         sequence, _ = self.temporal(self.backbone(frames))
         logits = self.class_head(self.head_dropout(sequence))
-        return TDeedOutput(class_logits=logits, displacement=logits.new_zeros(logits.shape[:2]))
+        offset = logits.new_full(logits.shape[:2], float(self.config.frame_offset))
+        return TDeedOutput(class_logits=logits, displacement=offset)
 
     def reset_parts(self, parts: Iterable[ModelPart]) -> None:
         """Re-initialise the named parts in place (the partial weight loader's contract).

@@ -108,7 +108,9 @@ def inference_defaults(config: ModelConfig) -> dict[str, Any]:
 
     T-DEED: the seed's 85% overlap (68 of 80), soft-NMS over 12 frames, displacements on.
     E2E-Spot: OSL's test settings, half-clip overlap (50 of 100) and hard NMS over 2 sampled
-    frames (24 video frames); it predicts no displacement.
+    frames (24 video frames); its displacement is the constant ``frame_offset`` (the model fires
+    that many sampled frames before the event, :mod:`.e2e_spot_config`), applied like T-DEED's so
+    events land where OSL reports them.
     """
     if family_of(config) == E2E_SPOT:
         window = 2 * config.stride  # type: ignore[union-attr]
@@ -116,7 +118,7 @@ def inference_defaults(config: ModelConfig) -> dict[str, Any]:
             "overlap": config.clip_frames // 2,
             "nms": "hard",
             "nms_window": window,
-            "displacement": False,
+            "displacement": True,
         }
     overlap = round(config.clip_frames * 0.85)
     return {"overlap": overlap, "nms": "soft", "nms_window": 12, "displacement": True}

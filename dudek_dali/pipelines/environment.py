@@ -141,7 +141,10 @@ def gpu_problems(*, torch_sees_gpu: bool) -> list[GpuProblem]:
     if not nvdec_available():
         cause = f"NVDEC's {NVDEC_LIBRARY} cannot be loaded, so the GPU cannot decode video"
         problems.append(GpuProblem("NVDEC", cause, DOCKER_HINT))
-    if not problems and not torch_sees_gpu:
+    if torch_major is None:  # no CUDA_VISIBLE_DEVICES makes a CPU build see a GPU
+        fix = "install a CUDA build of torch (DUDEK_TORCH_SPEC, then bash scripts/setup), or use a CPU source"
+        problems.append(GpuProblem("torch", "torch is a CPU build (torch.version.cuda is None)", fix))
+    elif not problems and not torch_sees_gpu:
         problems.append(
             GpuProblem("GPU", "torch sees no CUDA GPU", "check CUDA_VISIBLE_DEVICES, or use a CPU source")
         )

@@ -1,8 +1,9 @@
 """Checks of one ``results_spotting.json`` entry, shared by the reader and the validator.
 
-The reader needs only what SoccerNet's scorer reads (label, team, position, confidence); the
-validator (``strict=True``) also holds the rest of the brief's format to account: ``gameTime``
-consistent with ``position``, ``half``, and no zero-confidence rows.
+The reader needs only what SoccerNet's scorer reads (label, position, confidence, and the team
+when there is one: a model without teams writes none, and is scored by mAP@1 alone); the validator
+(``strict=True``) also holds the rest of the brief's format to account: the team the challenge
+scores, ``gameTime`` consistent with ``position``, ``half``, and no zero-confidence rows.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from dudek_dali.spotting.predictions import Prediction, game_time
 
 _DIGITS = re.compile(r"^\d+$")
 _GAME_TIME = re.compile(r"^([12]) - (\d{2,3}):([0-5]\d)$")
-_SCORED_KEYS = ("label", "team", "position", "confidence")
-_FORMAT_KEYS = ("gameTime", "half")
+_SCORED_KEYS = ("label", "position", "confidence")
+_FORMAT_KEYS = ("team", "gameTime", "half")
 
 
 def entry_problems(entry: Any, *, label_set: LabelSet, strict: bool) -> list[str]:
@@ -46,7 +47,7 @@ def parse_entry(entry: dict[str, Any], *, label_set: LabelSet) -> Prediction:
     """A checked entry as a :class:`Prediction` (call :func:`entry_problems` first)."""
     return Prediction(
         label=entry["label"],
-        team=Team(entry["team"]),
+        team=Team(entry["team"]) if "team" in entry else None,
         position_ms=_position(entry["position"]),  # type: ignore[arg-type]
         confidence=float(entry["confidence"]),
         half=_half(entry.get("half", 1)) or 1,

@@ -17,6 +17,9 @@ Details kept from the official code, on purpose:
 One deliberate difference: an action whose weights sum to 0 (no events for either team) gets
 team AP 0, the value ``average_mAP`` itself gives a class without events; the official script
 divides 0 by 0 there and its team-mAP@1 becomes NaN.
+
+Predictions without a team (a model without teams, such as E2E-Spot) are scored by mAP@1 alone:
+team-mAP@1 needs a left or right per event, and inventing one would score a coin toss.
 """
 
 from __future__ import annotations
@@ -51,34 +54,44 @@ class TeamMapResult:
     weights: dict[str, dict[str, float]]
 
 
+NO_TEAM_NOTE = (
+    "team-mAP@1 not computed: the predictions carry no team (a model without teams, such as "
+    "E2E-Spot); mAP@1 ignores the team"
+)
+
+
 @dataclass(frozen=True)
 class SpottingScores:
-    """Both headline numbers for a set of games, as ``dudek evaluate`` reports them."""
+    """Both headline numbers for a set of games, as ``dudek evaluate`` reports them (``team`` is
+    None for predictions without a team: :data:`NO_TEAM_NOTE`)."""
 
-    team: TeamMapResult
+    team: TeamMapResult | None
     no_team: MapResult
     games: tuple[str, ...]
     tolerance_s: float
 
     def to_json(self) -> dict[str, object]:
-        per_class = {
-            label: {
-                "team_ap": self.team.per_class[label],
-                "ap": self.no_team.per_class[label],
-                "left_ap": self.team.per_class_team[label]["left"],
-                "right_ap": self.team.per_class_team[label]["right"],
-                "left_weight": self.team.weights[label]["left"],
-                "right_weight": self.team.weights[label]["right"],
-            }
-            for label in self.team.per_class
-        }
-        return {
-            "team_map_at1": self.team.value,
+        per_class: dict[str, dict[str, float]] = {}
+        for label, ap in self.no_team.per_class.items():
+            per_class[label] = {"ap": ap}
+            if self.team is not None:
+                per_class[label].update(
+                    team_ap=self.team.per_class[label],
+                    left_ap=self.team.per_class_team[label]["left"],
+                    right_ap=self.team.per_class_team[label]["right"],
+                    left_weight=self.team.weights[label]["left"],
+                    right_weight=self.team.weights[label]["right"],
+                )
+        scores: dict[str, object] = {
+            "team_map_at1": self.team.value if self.team is not None else None,
             "map_at1": self.no_team.value,
             "per_class": per_class,
             "games": list(self.games),
             "tolerance_s": self.tolerance_s,
         }
+        if self.team is None:
+            scores["team_map_at1_note"] = NO_TEAM_NOTE
+        return scores
 
 
 GroundTruth = Mapping[str, Sequence[Annotation]]
@@ -130,10 +143,13 @@ def evaluate_spotting(
     label_set: LabelSet = BAS,
     tolerance_s: float = 1.0,
 ) -> SpottingScores:
-    """team-mAP and mAP together (the ``dudek evaluate`` numbers); every input is read once."""
-    truth, detected = _events(ground_truth, predictions, label_set, team_aware=True)
+    """team-mAP and mAP together (the ``dudek evaluate`` numbers); every input is read once.
+
+    Predictions without a team give mAP@1 alone (``team`` None, module docstring)."""
+    teams = all(p.team is not None for game in ground_truth for p in predictions.get(game, ()))
+    truth, detected = _events(ground_truth, predictions, label_set, team_aware=teams)
     return SpottingScores(
-        team=_team_map(truth, detected, label_set, tolerance_s),
+        team=_team_map(truth, detected, label_set, tolerance_s) if teams else None,
         no_team=_map(truth, detected, label_set, tolerance_s),
         games=tuple(sorted(ground_truth)),
         tolerance_s=tolerance_s,
@@ -172,7 +188,8 @@ def match_game(
     n = label_set.num_classes
     truth = _truth_events(game, annotations, label_set, team_aware=team_aware)
     target = truth.grid(n, team_aware=team_aware)
-    detection = _prediction_events(game, predictions, label_set).grid(n, team_aware=team_aware)
+    detected = _prediction_events(game, predictions, label_set, team_aware=team_aware)
+    detection = detected.grid(n, team_aware=team_aware)
     pairs = pair_cells(
         [target], [detection], num_classes=2 * n if team_aware else n, delta_frames=tolerance_s * SCORER_FPS
     )
@@ -228,7 +245,7 @@ def _events(
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         raise SubmissionError(f"no predictions for game {missing[0]}{more}")
     truth = [_truth_events(g, ground_truth[g], label_set, team_aware=team_aware) for g in games]
-    return truth, [_prediction_events(g, predictions[g], label_set) for g in games]
+    return truth, [_prediction_events(g, predictions[g], label_set, team_aware=team_aware) for g in games]
 
 
 def _truth_events(
@@ -247,17 +264,19 @@ def _truth_events(
     )
 
 
-def _prediction_events(game: str, predictions: Sequence[Prediction], label_set: LabelSet) -> _Events:
+def _prediction_events(
+    game: str, predictions: Sequence[Prediction], label_set: LabelSet, *, team_aware: bool = True
+) -> _Events:
     index = {label: i for i, label in enumerate(label_set.classes)}
     classes = np.array([index.get(p.label, -1) for p in predictions], dtype=np.int64)
-    sided = np.array([p.team in SIDES for p in predictions], dtype=bool)
+    sided = np.array([p.team in SIDES or not team_aware for p in predictions], dtype=bool)
     bad = np.flatnonzero((classes < 0) | ~sided)
     if len(bad):
         p = predictions[bad[0]]
         problem = (
             f"unknown label {p.label!r}"
             if classes[bad[0]] < 0
-            else f"team must be left or right, got {p.team.value!r}"
+            else f"team must be left or right, got {p.side or 'none'!r}"
         )
         raise SubmissionError(f"{game}: prediction {bad[0]}: {problem}")
     return _Events(

@@ -16,35 +16,37 @@ from dudek_dali.files import write_atomic
 from dudek_dali.spotting.metric import SpottingScores
 from dudek_dali.spotting.predictions import Prediction
 
-_TEAM_COLOURS = {Team.LEFT: "tab:blue", Team.RIGHT: "tab:red"}
+# Predictions of a model without teams (team None) are drawn on the class's row, in one colour.
+_TEAM_COLOURS: dict[Team | None, str] = {Team.LEFT: "tab:blue", Team.RIGHT: "tab:red", None: "tab:green"}
 
 
 def plot_per_class_ap(scores: SpottingScores, path: Path | str) -> Path:
-    """Grouped bars per class: team-weighted AP, left AP, right AP and AP ignoring team."""
+    """Grouped bars per class: team-weighted AP, left AP, right AP and AP ignoring team (the last
+    alone for predictions without a team)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    labels = list(scores.team.per_class)
-    series = {
-        "team AP": [scores.team.per_class[c] for c in labels],
-        "left AP": [scores.team.per_class_team[c]["left"] for c in labels],
-        "right AP": [scores.team.per_class_team[c]["right"] for c in labels],
-        "AP (team ignored)": [scores.no_team.per_class[c] for c in labels],
-    }
+    labels = list(scores.no_team.per_class)
+    series = {}
+    if scores.team is not None:
+        series = {
+            "team AP": [scores.team.per_class[c] for c in labels],
+            "left AP": [scores.team.per_class_team[c]["left"] for c in labels],
+            "right AP": [scores.team.per_class_team[c]["right"] for c in labels],
+        }
+    series["AP (team ignored)"] = [scores.no_team.per_class[c] for c in labels]
     x = np.arange(len(labels))
     width = 0.8 / len(series)
     fig, ax = plt.subplots(figsize=(12, 5))
     for i, (name, values) in enumerate(series.items()):
-        ax.bar(x + (i - 1.5) * width, np.asarray(values) * 100, width, label=name)
+        ax.bar(x + (i - (len(series) - 1) / 2) * width, np.asarray(values) * 100, width, label=name)
     ax.set_xticks(x, labels, rotation=35, ha="right")
     ax.set_ylabel("AP (%)")
     ax.set_ylim(0, 100)
-    ax.set_title(
-        f"team-mAP@1 {scores.team.value * 100:.2f}   mAP@1 {scores.no_team.value * 100:.2f}   "
-        f"({len(scores.games)} games)"
-    )
+    team = f"team-mAP@1 {scores.team.value * 100:.2f}" if scores.team is not None else "no team predicted"
+    ax.set_title(f"{team}   mAP@1 {scores.no_team.value * 100:.2f}   ({len(scores.games)} games)")
     ax.legend(ncols=4, fontsize="small")
     fig.tight_layout()
     return _save(fig, Path(path))
@@ -84,8 +86,8 @@ def timeline_figure(
     row = {c: i for i, c in enumerate(label_set.classes)}
     fig, ax = plt.subplots(figsize=(16, 0.45 * label_set.num_classes + 1.5))
     for team, colour in _TEAM_COLOURS.items():
-        offset = 0.15 if team is Team.LEFT else -0.15
-        truth = [a for a in annotations if a.team is team and a.label in row]
+        offset = {Team.LEFT: 0.15, Team.RIGHT: -0.15}.get(team, 0.0)  # type: ignore[arg-type]
+        truth = [a for a in annotations if team is not None and a.team is team and a.label in row]
         if truth:
             ax.scatter(
                 [a.position_ms / 60000 for a in truth],
@@ -93,8 +95,10 @@ def timeline_figure(
                 marker="|",
                 s=120,
                 color=colour,
-                label=f"truth {team.value}: {len(truth)}",
+                label=f"truth {team.value}: {len(truth)}",  # type: ignore[union-attr]
             )
+        if (team is None) == label_set.teams:
+            continue  # a team-less model predicts no left or right; a team model always one of them
         shown = [
             p for p in predictions if p.team is team and p.confidence >= min_confidence and p.label in row
         ]
@@ -115,8 +119,8 @@ def timeline_figure(
     return fig
 
 
-def _predicted_label(team: Team, shown: Sequence[Prediction], min_confidence: float) -> str:
-    label = f"predicted {team.value}: {len(shown)}"
+def _predicted_label(team: Team | None, shown: Sequence[Prediction], min_confidence: float) -> str:
+    label = f"predicted {team.value if team is not None else '(no team)'}: {len(shown)}"
     if min_confidence > 0:
         return f"{label} with conf >= {min_confidence:g}"
     if shown:

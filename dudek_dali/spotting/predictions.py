@@ -20,10 +20,13 @@ SCORER_FPS = 25
 
 @dataclass(frozen=True)
 class Prediction:
-    """A spotted event: ``position_ms`` from the start of the game's video, ``confidence`` in 0..1."""
+    """A spotted event: ``position_ms`` from the start of the game's video, ``confidence`` in 0..1.
+
+    ``team`` is None for a model whose outputs carry no team (E2E-Spot): nothing is invented.
+    """
 
     label: str
-    team: Team
+    team: Team | None
     position_ms: int
     confidence: float
     half: int = 1
@@ -36,16 +39,25 @@ class Prediction:
     def game_time(self) -> str:
         return game_time(self.position_ms, half=self.half)
 
+    @property
+    def side(self) -> str:
+        """``left`` / ``right``, or ``""`` without a team."""
+        return self.team.value if self.team is not None else ""
+
     def to_json(self) -> dict[str, object]:
-        """The entry of ``results_spotting.json`` (position and half as strings, as SoccerNet writes them)."""
-        return {
+        """The entry of ``results_spotting.json`` (position and half as strings, as SoccerNet writes them);
+        a prediction without a team has no ``team`` key."""
+        entry: dict[str, object] = {
             "gameTime": self.game_time,
             "label": self.label,
             "position": str(self.position_ms),
             "half": str(self.half),
-            "team": self.team.value,
+            "team": self.side,
             "confidence": float(self.confidence),
         }
+        if self.team is None:
+            del entry["team"]
+        return entry
 
 
 def game_time(position_ms: int, *, half: int = 1) -> str:

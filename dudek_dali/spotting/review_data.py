@@ -31,15 +31,15 @@ def review_document(
     label_set: LabelSet = BAS,
 ) -> dict[str, Any]:
     """The page's data: ``events`` sorted by time, ``labels`` (None without ground truth)."""
-    predictions = sorted(folder.predictions, key=lambda p: (p.position_ms, p.label, p.team.value))
+    predictions = sorted(folder.predictions, key=lambda p: (p.position_ms, p.label, p.side))
     record = folder.record
     events = [
         {
             "ms": p.position_ms,
             "label": p.label,
-            "team": p.team.value,
+            "team": p.side,  # "" from a model without teams
             "conf": round(p.confidence, 6),
-            "frame": folder.frames.get((p.position_ms, p.label, p.team.value)),
+            "frame": folder.frames.get((p.position_ms, p.label, p.side)),
         }  # fmt: skip
         for p in predictions
     ]

@@ -80,7 +80,7 @@ def read_spot_folder(folder: Path | str) -> SpotFolder:
     raise_problems(results, problems)
     events = folder / EVENTS_FILE
     frames = {
-        (round(e.time_s * 1000), e.label, e.team): e.frame
+        (round(e.time_s * 1000), e.label, e.team or ""): e.frame
         for e in (read_events_csv(events) if events.is_file() else [])
     }
     return SpotFolder(dir=folder, predictions=predictions, frames=frames, record=read_spot_record(folder))

@@ -46,12 +46,12 @@ def results_document(url_local: str, predictions: Iterable[Prediction]) -> dict[
     for p in predictions:
         if not (math.isfinite(p.confidence) and 0.0 <= p.confidence <= 1.0):
             raise ValueError(
-                f"{url_local}: confidence {p.confidence!r} of {p.label}/{p.team.value} is outside 0..1"
+                f"{url_local}: confidence {p.confidence!r} of {p.label}/{p.side} is outside 0..1"
             )
-        key = (p.label, p.team.value, p.frame())
+        key = (p.label, p.side, p.frame())
         if p.confidence > 0 and (key not in best or p.confidence > best[key].confidence):
             best[key] = p
-    rows = sorted(best.values(), key=lambda p: (p.position_ms, p.label, p.team.value))
+    rows = sorted(best.values(), key=lambda p: (p.position_ms, p.label, p.side))
     return {"UrlLocal": url_local, "predictions": [p.to_json() for p in rows]}
 
 
@@ -192,7 +192,7 @@ def _duplicate_problems(game: str, entries: list[Any], label_set: LabelSet) -> l
         if entry_problems(entry, label_set=label_set, strict=False):
             continue
         p = parse_entry(entry, label_set=label_set)
-        key = (p.label, p.team.value, p.frame())
+        key = (p.label, p.side, p.frame())
         if key in first_seen:
             problems.append(
                 f"{game}: prediction {i}: same frame, label and team as prediction {first_seen[key]} "

@@ -135,6 +135,7 @@ class RunConfig:
     seed: int = 42
     device: str = "auto"
     progress: bool = True
+    trust_pickle: bool = False  # read a start checkpoint that needs arbitrary Python objects
 
     def __post_init__(self) -> None:
         for name in ("save_as", "start_from", "resume", "log_dir"):

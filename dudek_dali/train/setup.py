@@ -40,7 +40,7 @@ _WHOLE_KEYS = (*_TRUNK_KEYS, "clip_frames", "num_outputs")
 # other option is a warning, not an error.
 _RESUME_IGNORED = {
     "run.resume", "run.progress", "run.log_dir", "run.device", "data.workers", "data.source",
-    "optim.epochs", "run.use_wandb", "run.wandb_project", "model.pretrained",
+    "optim.epochs", "run.use_wandb", "run.wandb_project", "model.pretrained", "run.trust_pickle",
 }  # fmt: skip
 
 
@@ -56,7 +56,9 @@ def setup(
     if run_options.wandb and dist.is_main:
         require_wandb()  # before anything heavy: the package is optional
     resume = ckpt.read_checkpoint(run_options.resume, kind="training") if run_options.resume else None
-    start = ckpt.read_checkpoint(run_options.start_from) if run_options.start_from else None
+    start = None
+    if run_options.start_from:
+        start = ckpt.read_checkpoint(run_options.start_from, trust_pickle=run_options.trust_pickle)
     train_games, val_games = select_games(config)
     check_clip_fits(config, train_games)
     train_source = source.for_games(train_games)

@@ -110,7 +110,7 @@
     tr.className = (e.status === "rejected" ? "rejected" : "") + (e === selected ? " selected" : "");
     tr.append(el("td", {}, clock(e.ms)), el("td", {}, e.frame === null ? "" : String(e.frame)));
     const cls = el("td", {}, e.label);
-    const team = el("td", { class: "team-" + e.team }, e.team);
+    const team = el("td", { class: "team-" + (e.team || "none") }, e.team || "no team");
     if (changed(e) && e.label !== e.model.label) cls.classList.add("changed");
     if (changed(e) && e.team !== e.model.team) team.classList.add("changed");
     tr.append(cls, team, el("td", {}, confText(e.conf)));
@@ -260,7 +260,7 @@
       act.append(add);
       return box.append(act);
     }
-    const title = e.label + " \u00b7 " + e.team + (e.conf === null ? " \u00b7 added by you" : " \u00b7 confidence " + confText(e.conf));
+    const title = e.label + " \u00b7 " + (e.team || "no team") + (e.conf === null ? " \u00b7 added by you" : " \u00b7 confidence " + confText(e.conf));
     box.append(el("h2", {}, title));
     const facts = el("div", { class: "row" }, clock(e.ms) + (e.frame === null ? "" : " \u00b7 frame " + e.frame));
     if (changed(e)) facts.append(" \u00b7 model said " + e.model.label + " " + e.model.team);
@@ -275,6 +275,7 @@
     cls.value = e.label;
     cls.addEventListener("change", () => correct(e, { label: cls.value }));
     const team = el("select", { id: "d-team", title: "team (t)" });
+    if (!e.team) team.append(el("option", { value: "" }, "no team"));  // a model without teams
     for (const t of ["left", "right"]) team.append(el("option", { value: t }, t));
     team.value = e.team;
     team.addEventListener("change", () => correct(e, { team: team.value }));
@@ -336,7 +337,9 @@
 
   // ---------------------------------------------------------------- export
   function exportLabels() {
-    const chosen = allEvents().filter((e) => e.status === "accepted");
+    const accepted = allEvents().filter((e) => e.status === "accepted");
+    // SN-BAS-2025 labels name a team; events of a model without teams need one set first (t)
+    const chosen = accepted.filter((e) => e.team === "left" || e.team === "right");
     const doc = {
       UrlLocal: data.game, UrlYoutube: "",
       annotations: chosen.map((e) => ({
@@ -349,7 +352,9 @@
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(link.href), 60000);
-    say("exported " + chosen.length + " accepted event(s) as Labels-ball.json (see your downloads)");
+    const unsided = accepted.length - chosen.length;
+    say("exported " + chosen.length + " accepted event(s) as Labels-ball.json (see your downloads)" +
+      (unsided ? "; " + unsided + " without a team left out: set their team (t) first" : ""));
   }
 
   // ---------------------------------------------------------------- timelines
@@ -368,7 +373,7 @@
     const [t0, t1] = span(canvas);
     const width = canvas.clientWidth;
     const x = (t) => NAMES + ((t - t0) / (t1 - t0)) * (width - NAMES - END);
-    const y = (c, team) => TOP + ROW * c + ROW / 2 + (team === "left" ? -3.5 : 3.5);
+    const y = (c, team) => TOP + ROW * c + ROW / 2 + (team === "left" ? -3.5 : team === "right" ? 3.5 : 0);
     return { t0, t1, width, x, y, time: (px) => t0 + ((px - NAMES) / (width - NAMES - END)) * (t1 - t0) };
   }
   function drawOne(canvas) {
@@ -413,7 +418,7 @@
       const x = g.x(e.ms / 1000);
       const y = g.y(CLASSES.indexOf(e.label), e.team);
       const r = e.conf === null ? 3 : 2 + 2.5 * e.conf;
-      const colour = css(e.team === "left" ? "--left" : "--right");
+      const colour = css(e.team === "left" ? "--left" : e.team === "right" ? "--right" : "--noteam");
       ctx.beginPath();
       ctx.arc(x, y, r, 0, 2 * Math.PI);
       if (e.status === "rejected") {
