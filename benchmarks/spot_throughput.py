@@ -1,7 +1,7 @@
 """Frames/s of ``dudek spot`` on this machine, split into decode and model time, per video source.
 
     python benchmarks/spot_throughput.py [--minutes 2] [--models demo,seed]
-        [--sources dali-cpu,torchcodec-cpu,pyav] [--read-ahead 1] [--checkpoint demo/model/tdeed_demo.pt]
+        [--sources dali-cpu,torchcodec-cpu,pyav] [--read-ahead auto] [--checkpoint demo/model/tdeed_demo.pt]
         [--json out.json]
 
 Spots one synthetic game per codec through ``dudek spot``'s own path
@@ -19,16 +19,15 @@ post-processing, writing the files), the seconds spent waiting for the reader's 
 (``decode_s``: decoding, resizing, normalising, cutting windows) against the seconds in the model
 (``model_s``), and ``decode_share`` = decode_s / wall_s.
 
-``--read-ahead 0,1`` measures each source both ways, in turns: ``0`` reads the way the readers did
-before they read ahead (decoding only when the model asks for the next batch), ``1`` the way
-``dudek spot`` reads now (:mod:`dudek_dali.clips.read_ahead`: a batch decoded while the model
-works).
+``--read-ahead 0,1`` measures each source both ways, in turns: ``0`` decodes only when the model
+asks for the next batch, ``1`` keeps a batch decoded in a thread while the model works
+(:mod:`dudek_dali.clips.read_ahead`); ``auto`` (the default) is what ``dudek spot`` does here:
+1 where a core is spare for the thread, else 0.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import tempfile
 from pathlib import Path
@@ -42,7 +41,6 @@ from dudek_dali.data.synthetic import SynthConfig, synthesize_dataset
 from dudek_dali.errors import DudekError
 from dudek_dali.files import write_json
 from dudek_dali.inference import SpotConfig, TrainedModel, load_model, spot_video
-from dudek_dali.inference.scoring import InferenceConfig
 from dudek_dali.model.config import TDeedConfig
 from dudek_dali.model.tdeed import create_model
 from dudek_dali.sources import resolve_source
@@ -62,27 +60,16 @@ def random_model(config: TDeedConfig, device: torch.device) -> TrainedModel:
     return TrainedModel(create_model(config).eval().to(device), config, BAS, device, "random weights")
 
 
-_READER_CONFIG = InferenceConfig.reader_config
-
-
-def reading_ahead(depth: int) -> None:
-    """Make ``dudek spot``'s readers read ``depth`` batches ahead (its path has no option for it)."""
-
-    def reader_config(self: InferenceConfig):
-        return dataclasses.replace(_READER_CONFIG(self), read_ahead=depth)
-
-    InferenceConfig.reader_config = reader_config  # type: ignore[method-assign]
-
-
-def spot_row(video: Path, model: TrainedModel, source: str, out: Path, *, read_ahead: int) -> dict[str, Any]:
+def spot_row(
+    video: Path, model: TrainedModel, source: str, out: Path, *, codec: str, read_ahead: int | None
+) -> dict[str, Any]:
     """One ``dudek spot`` of ``video`` read by ``source``: its rates and the decode/model split."""
     chosen = resolve_source(source, device=model.device, job="read")
-    reading_ahead(read_ahead)
-    result = spot_video(video, model, source=chosen, out=out, config=SpotConfig())
+    result = spot_video(video, model, source=chosen, out=out, config=SpotConfig(read_ahead=read_ahead))
     return {
         "source": result.source,
-        "codec": CODEC_OF[source],
-        "read_ahead": read_ahead,
+        "codec": codec,
+        "read_ahead": "auto" if read_ahead is None else read_ahead,
         "frames": result.frames,
         "wall_s": result.seconds,
         "frames_per_s": result.frames / result.seconds,
@@ -100,20 +87,28 @@ def main() -> None:
     parser.add_argument(
         "--sources", default=",".join(CODEC_OF), help="comma-separated (those that cannot run here: skipped)"
     )
-    parser.add_argument("--read-ahead", default="1", help="comma-separated batches read ahead (0: none)")
+    parser.add_argument(
+        "--read-ahead", default="auto",
+        help="comma-separated batches read ahead (0: none; auto: dudek spot's choice)",
+    )
+    parser.add_argument(
+        "--vp9", action="store_true",
+        help="every source reads the VP9 copy (DALI's CPU decoder reads only that)",
+    )
     parser.add_argument("--checkpoint", type=Path, help="the demo's checkpoint (default: random weights)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     models = [m for m in args.models.split(",") if m]
     sources = [s for s in args.sources.split(",") if s]
-    depths = [int(d) for d in args.read_ahead.split(",") if d]
+    depths = [None if d == "auto" else int(d) for d in args.read_ahead.split(",") if d]
     if not set(models) <= set(MODELS) or not set(sources) <= set(CODEC_OF):
         parser.error(f"--models among {', '.join(MODELS)}; --sources among {', '.join(CODEC_OF)}")
+    codec_of = {s: "vp9" if args.vp9 else CODEC_OF[s] for s in sources}
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     results: dict[str, Any] = {"machine": describe_machine(), "minutes": args.minutes, "runs": {}}
     with tempfile.TemporaryDirectory(prefix="dudek-spot-bench-") as tmp:
         videos = {}
-        for codec in sorted({CODEC_OF[s] for s in sources}):
+        for codec in sorted(set(codec_of.values())):
             root = Path(tmp) / codec
             synthesize_dataset(root, SynthConfig(games=1, minutes=args.minutes, codec=codec), progress=False)
             videos[codec] = next(root.rglob("224p.mp4"))
@@ -126,8 +121,10 @@ def main() -> None:
                 for depth in depths:
                     name = f"{key} / {source}" + f" / read-ahead {depth}" * (len(depths) > 1)
                     try:
-                        video = videos[CODEC_OF[source]]
-                        row = spot_row(video, model, source, Path(tmp) / "out", read_ahead=depth)
+                        video = videos[codec_of[source]]
+                        row = spot_row(
+                            video, model, source, Path(tmp) / "out", codec=codec_of[source], read_ahead=depth
+                        )
                     except DudekError as err:  # a GPU source without CUDA, torchcodec missing
                         row = {"skipped": str(err)}
                     results["runs"][name] = {"model": title, **row}

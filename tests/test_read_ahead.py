@@ -5,7 +5,6 @@ the thread, and the reading really overlaps the caller's work."""
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -50,13 +49,38 @@ def test_a_caller_that_stops_early_stops_the_thread_and_closes_the_source():
 
 
 def test_reading_overlaps_the_callers_work():
-    def slow(n: int):
-        for i in range(n):
-            time.sleep(0.05)  # sleeping releases the GIL, as decoding does
-            yield i
+    """While the caller still holds item 0, the thread produces item 1: without a thread reading
+    ahead, item 1 would only be asked for after the caller is done, and the wait would time out."""
+    second_read = threading.Event()
 
-    started = time.perf_counter()
-    for _ in read_ahead(slow(8), depth=1):
-        time.sleep(0.05)  # the caller's work on each item
-    overlapped = time.perf_counter() - started
-    assert overlapped < 8 * 0.1 * 0.8  # in turn it takes 0.8 s; overlapped about half that
+    def items():
+        yield 0
+        second_read.set()
+        yield 1
+
+    got = []
+    for item in read_ahead(items(), depth=1):
+        if item == 0:
+            assert second_read.wait(timeout=10), "item 1 was not read while the caller worked on item 0"
+        got.append(item)
+    assert got == [0, 1]
+
+
+def test_the_default_reads_ahead_only_where_a_core_is_spare_for_it():
+    import os
+
+    import torch
+
+    from dudek_dali.clips.read_ahead import default_read_ahead
+
+    cores = len(os.sched_getaffinity(0))
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(cores)  # the model's threads take every core: reading ahead competes
+        assert default_read_ahead(torch.device("cpu")) == 0
+        if cores > 1:
+            torch.set_num_threads(cores - 1)
+            assert default_read_ahead(torch.device("cpu")) == 1
+        assert default_read_ahead(torch.device("cuda", 0)) == 1  # the model runs on the GPU
+    finally:
+        torch.set_num_threads(threads)
