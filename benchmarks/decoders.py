@@ -1,12 +1,13 @@
-"""PyAV against torchcodec on one H.264 file: sequential decode, random clips, whole-game readers.
+"""PyAV against torchcodec (and DALI's CPU decoder on VP9) on one file: sequential decode, random
+clips, whole-game readers.
 
-    python benchmarks/decoders.py [--minutes 1] [--clips 40] [--clip-frames 80] [--repeats 3] [--data DIR]
-        [--json out.json]
+    python benchmarks/decoders.py [--codec h264|vp9] [--minutes 1] [--clips 40] [--clip-frames 80]
+        [--repeats 3] [--data DIR] [--json out.json]
 
 Synthesises one game (``dudek synth --codec h264``: 398x224, B-frames, a keyframe every 250
-frames; reused when present) and measures, one decoder thread each, every method once per round
-and the rounds interleaved (a busy machine slows all of them alike, not just the one that ran
-last):
+frames; or ``--codec vp9``, the codec DALI's CPU decoder reads; reused when present) and
+measures, one decoder thread each (torch's too), every method once per round and the rounds
+interleaved (a busy machine slows all of them alike, not just the one that ran last):
 
 1. **Sequential decode to RGB**, every frame at the video's size: PyAV's ``frame.to_ndarray
    (format="rgb24")`` (a new scaler per frame), PyAV through one kept ``VideoReformatter``
@@ -18,9 +19,10 @@ last):
    :class:`~dudek_dali.pyav.PyAVClipReader`, at the video's size) against torchcodec's
    ``get_frames_at``.
 3. **Whole-game readers** over the file (80-frame windows, overlap 68, 224x224, chunks of 80;
-   ``--clip-frames`` windows with 85% overlap):
-   :class:`~dudek_dali.pyav.PyAVGameReader` and
-   :class:`~dudek_dali.torchcodec.TorchcodecGameReader`, video frames per second.
+   ``--clip-frames`` windows with 85% overlap), each source's
+   (:func:`~dudek_dali.sources.create_game_reader`): PyAV's, torchcodec's on the CPU and, for
+   VP9, DALI's on the CPU; video frames per second. These rows order ``auto``'s chain for
+   reading whole games on the CPU (:mod:`dudek_dali.sources.source`).
 
 Every number is the median over ``--repeats`` rounds, with the spread (min..max) beside it.
 Without torchcodec (see ``dudek_dali.torchcodec.torchcodec_status``) its rows are left out.
@@ -114,26 +116,22 @@ def torchcodec_clips(path: Path, starts: list[int], length: int) -> int:
     return len(starts)
 
 
-def game_reader(kind: str, game, length: int) -> int:
-    """Read every window of the game; the number of video frames."""
+def game_reader(source: str, game, length: int) -> int:
+    """Read every window of the game with ``source``'s whole-game reader; the number of video frames."""
+    from dudek_dali.sources import create_game_reader
+
     windows = {"clip_frames": length, "stride": STRIDE, "overlap": round(0.85 * length)}
     config = GameReaderConfig(**windows, batch_size=4, chunk_frames=80)
-    if kind == "pyav":
-        from dudek_dali.pyav import PyAVGameReader
-
-        reader = PyAVGameReader(game, config, num_threads=1)
-    else:
-        from dudek_dali.torchcodec import TorchcodecGameReader
-
-        reader = TorchcodecGameReader(game, config, num_threads=1)
-    for _ in reader:
-        pass
+    with create_game_reader(game, config, source=source, device="cpu", workers=1) as reader:
+        for _ in reader:
+            pass
     return game.videos[0].num_frames
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--minutes", type=float, default=1.0, help="length of the synthetic H.264 game")
+    parser.add_argument("--codec", choices=["h264", "vp9"], default="h264", help="of the synthetic game")
+    parser.add_argument("--minutes", type=float, default=1.0, help="length of the synthetic game")
     parser.add_argument("--clips", type=int, default=40, help="random clips per round")
     parser.add_argument("--clip-frames", type=int, default=80, help="frames per clip and window")
     parser.add_argument("--repeats", type=int, default=3, help="interleaved rounds (the median is reported)")
@@ -143,8 +141,8 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(1)  # one thread each: decoders, not core counts, are compared
-    data = args.data or Path(f"/tmp/dudek-bench-decoders-{args.minutes:g}min")
-    synthesize_dataset(data, SynthConfig(games=1, minutes=args.minutes, codec="h264"), progress=False)
+    data = args.data or Path(f"/tmp/dudek-bench-decoders-{args.codec}-{args.minutes:g}min")
+    synthesize_dataset(data, SynthConfig(games=1, minutes=args.minutes, codec=args.codec), progress=False)
     (game,) = discover_games(data).games
     path = game.videos[0].path
     length = args.clip_frames
@@ -160,12 +158,14 @@ def main() -> None:
         jobs[f"pyav sequential, kept reformatter ({label})"] = (fps, partial(sequential, kept=True))
     jobs[f"pyav random {length}-frame clips, stride 2"] = (clips_s, partial(pyav_clips, path, starts, length))
     jobs["pyav whole-game reader"] = (fps, partial(game_reader, "pyav", game, length))
+    if args.codec == "vp9":
+        jobs["dali-cpu whole-game reader"] = (fps, partial(game_reader, "dali-cpu", game, length))
     if status.available:
         jobs["torchcodec sequential (398x224)"] = (fps, partial(torchcodec_sequential, path))
         jobs[f"torchcodec random {length}-frame clips, stride 2"] = (
             clips_s, partial(torchcodec_clips, path, starts, length)
         )  # fmt: skip
-        jobs["torchcodec whole-game reader"] = (fps, partial(game_reader, "torchcodec", game, length))
+        jobs["torchcodec whole-game reader"] = (fps, partial(game_reader, "torchcodec-cpu", game, length))
     rates: dict[str, list[float]] = {name: [] for name in jobs}
     for _ in range(args.repeats):
         for name, (_, job) in jobs.items():
@@ -174,7 +174,8 @@ def main() -> None:
             rates[name].append(count / (time.perf_counter() - start))
     results = {
         "machine": describe_machine(),
-        "video": {"path": str(path), "frames": game.videos[0].num_frames, "size": "398x224", "codec": "h264"},
+        "video": {"path": str(path), "frames": game.videos[0].num_frames, "size": "398x224",
+                  "codec": args.codec},
         "torchcodec": status.version if status.available else status.problem,
         "ffmpeg_for_torchcodec": status.ffmpeg,
         "rows": {

@@ -1,7 +1,7 @@
 """Run every benchmark on this machine (the GPU too when CUDA is visible); write a dated results file.
 
     python benchmarks/run_all.py [--quick | --gpu-check] [--data DIR] [--work DIR] [--out benchmarks/results]
-        [--seconds 10] [--resolutions 224,720]
+        [--seconds 10] [--rounds 1] [--resolutions 224,720]
         [--only loaders,scaling,training,keyframes,postprocess,model_forward,clip_pipelines]
 
 Writes ``<out>/<date>-<host>.json`` (every number, with the machine description) and ``.md``
@@ -11,8 +11,10 @@ x264's default) is written under ``--work`` and reused by later runs; with CUDA 
 also measured on an H.264 copy, the codec SoccerNet ships (DALI decodes it on the GPU only).
 ``--quick`` shrinks every study to check that the whole run works (minutes, not a measurement).
 ``--gpu-check`` is what ``scripts/gpu-check`` runs on a GPU machine: only the loader comparison
-(DALI GPU, DALI CPU, frame folders; VP9 and H.264 videos) for 5 s per loader, at 224p and 720p,
-on short synthetic games. A study that fails is recorded with its error and the others still run.
+(DALI and torchcodec on the GPU and CPU, frame folders, the floors; VP9 and H.264 videos) for 5 s
+per loader, at 224p and 720p, on short synthetic games. The loader comparison measures every
+source's loader and the two floors in one run (``--rounds``: that many turns each, the median
+reported). A study that fails is recorded with its error and the others still run.
 """
 
 from __future__ import annotations
@@ -90,14 +92,14 @@ def studies(args: argparse.Namespace, data: Path, gpu: bool) -> dict[str, Callab
     for resolution in args.resolutions:
         tag = "" if resolution == 224 else f"_{resolution}p"
         vp9 = data if resolution == 224 else synthetic(work, codec="vp9", quick=quick, resolution=resolution)
-        jobs[f"loaders{tag}"] = _loaders(vp9, spec, seconds, resolution)
+        jobs[f"loaders{tag}"] = _loaders(vp9, spec, seconds, resolution, args.rounds)
         if gpu:
             h264 = (
                 synthetic(work, codec="h264", quick=quick, resolution=resolution)
                 if args.data is None
                 else data
             )
-            jobs[f"loaders_h264{tag}"] = _loaders(h264, spec, seconds, resolution)
+            jobs[f"loaders_h264{tag}"] = _loaders(h264, spec, seconds, resolution, args.rounds)
     jobs.update(
         scaling=lambda: scaling_study(
             work, spec, sizes=(2, 4) if quick else (10, 30, 100), minutes=0.2, log=log
@@ -129,8 +131,12 @@ def studies(args: argparse.Namespace, data: Path, gpu: bool) -> dict[str, Callab
     return {k: v for k, v in jobs.items() if k.split("_")[0] in wanted}
 
 
-def _loaders(root: Path, spec: ClipSpec, seconds: float, resolution: int) -> Callable[[], dict[str, Any]]:
-    return lambda: compare_loaders(labelled(root, resolution=resolution), spec, seconds=seconds, log=log)
+def _loaders(
+    root: Path, spec: ClipSpec, seconds: float, resolution: int, rounds: int
+) -> Callable[[], dict[str, Any]]:
+    return lambda: compare_loaders(
+        labelled(root, resolution=resolution), spec, seconds=seconds, rounds=rounds, log=log
+    )
 
 
 def main() -> None:
@@ -141,6 +147,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=default_work_dir(), help="generated data goes here")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="folder of the results files")
     parser.add_argument("--seconds", type=float, default=10.0, help="steady-state seconds per loader")
+    parser.add_argument("--rounds", type=int, default=1, help="turns per loader (the median is reported)")
     parser.add_argument(
         "--quick", action="store_true", help="tiny settings: checks the run, measures nothing"
     )

@@ -14,6 +14,7 @@ from cli_runner import dudek
 from dudek_dali.doctor import diagnose
 from dudek_dali.doctor.environment import environment, environment_findings
 from dudek_dali.pipelines import environment as gpu_env
+from dudek_dali.torchcodec import torchcodec_status
 
 # ``dudek doctor`` under a CPU build of torch. Installing one needs download.pytorch.org, which a
 # test cannot reach. As the doctor sees torch, a CPU build differs from this CUDA build only in
@@ -43,6 +44,35 @@ def test_the_environment_is_reported_and_this_install_is_consistent():
     assert report.problems == []  # scripts/setup installs a DALI built for torch's CUDA major
     # scripts/setup's rule: DALI for torch's CUDA major, CUDA 12's for a CPU build of torch.
     assert report.facts["dali"][0]["cuda_major"] == int((torch.version.cuda or "12").split(".")[0])
+
+
+def test_torchcodec_its_ffmpeg_and_its_cuda_backend_are_reported():
+    report = diagnose()
+    found = {f.subject: f for f in report.environment}
+    status = torchcodec_status()
+    facts = report.facts["torchcodec"]
+    assert (facts["version"], facts["ffmpeg"], facts["cuda"]) == (status.version, status.ffmpeg, status.cuda)
+    if not status.available:
+        assert found["torchcodec"].fix == status.problem
+        return
+    assert found["torchcodec"].level == "ok"
+    assert found["torchcodec"].text.startswith(f"{status.version} on FFmpeg {status.ffmpeg}; its CUDA")
+    assert found["torchcodec-cpu"].level == "ok" and status.ffmpeg in found["torchcodec-cpu"].text
+    if status.cuda is None:  # no GPU here: the GPU source is listed with why
+        assert found["torchcodec-gpu"].level == "note"
+        assert found["torchcodec-gpu"].fix == "it decodes on a CUDA GPU (no CUDA device visible)"
+
+
+def test_where_torchcodec_cannot_load_both_its_sources_are_listed_with_the_fix():
+    fix = "torchcodec is not installed: bash scripts/setup installs it next to a CUDA 13 torch"
+    facts = {**environment(), "torchcodec": {"version": None, "ffmpeg": None, "cuda": None, "cuda_note": "",
+                                             "problem": fix}}  # fmt: skip
+    found = {f.subject: f for f in environment_findings(facts)}
+    assert found["torchcodec"].level == "note" and found["torchcodec"].fix == fix
+    for source in ("torchcodec-cpu", "torchcodec-gpu"):
+        finding = found[source]
+        assert (finding.level, finding.text, finding.fix) == ("note", "not available here", fix)
+    assert not [f for f in found.values() if f.is_problem]  # the other sources still decode: not a problem
 
 
 def test_a_dali_built_for_another_cuda_is_a_problem_with_its_fix(monkeypatch):

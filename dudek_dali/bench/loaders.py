@@ -1,8 +1,11 @@
-"""DALI (GPU, CPU), frame folders and a PyAV floor on the same games and clips, side by side.
+"""Every video source's training clip loader and two floors on the same games and clips, side by side.
 
 Each loader is a video source (:class:`~dudek_dali.sources.Source`, resolved here once per source
-and handed to the process that measures it), except the floor: ``pyav`` names the plain PyAV
-reader of the same clip plan, decode and resize only.
+and handed to the process that measures it: DALI on the GPU and CPU, torchcodec on the GPU and
+CPU, frame folders), except the floors: ``pyav`` names the plain PyAV reader of the same clip plan
+(decode and resize only), ``torchcodec-floor`` torchcodec decoding the same clips at the same
+stride and nothing else (the video's size, no resize, no augmentation: what decoding those clips
+costs). Every row gets ``ratio_to_floor``: its delivered frames/s over the torchcodec floor's.
 
 Every loader runs in its own fresh process (:mod:`.isolate`) for ``seconds`` after its first
 batch, with a :class:`~dudek_dali.bench.resources.ResourceSampler` watching that process and
@@ -30,13 +33,13 @@ from dudek_dali.bench.isolate import IsolatedError, run_isolated
 from dudek_dali.bench.keyframes import decoded_frames, keyframe_indices, mean_gap
 from dudek_dali.bench.machine import describe_machine
 from dudek_dali.bench.resources import ResourceSampler
-from dudek_dali.bench.spec import FLOOR, LOADER_KINDS, ClipSpec
+from dudek_dali.bench.spec import DECODE_FLOOR, FLOOR, LOADER_KINDS, ClipSpec
 from dudek_dali.bench.throughput import TimedRun, run_for
 from dudek_dali.data.games import Game
 from dudek_dali.errors import DudekError
 from dudek_dali.sources import Source, create_clip_loader, resolve_source
 
-Loader = Source | str  # a resolved source, or FLOOR
+Loader = Source | str  # a resolved source, or one of the floors (FLOOR, DECODE_FLOOR)
 
 
 def default_workers() -> int:
@@ -49,11 +52,18 @@ def kind_of(loader: Loader) -> str:
 
 
 def create_loader(loader: Loader, games: Sequence[Game], spec: ClipSpec, *, workers: int) -> Any:
-    """The ``loader`` over ``games``, delivering ``spec``'s clips (the PyAV floor unaugmented)."""
+    """The ``loader`` over ``games``, delivering ``spec``'s clips (the floors unaugmented)."""
     if loader == FLOOR:
         from dudek_dali.pyav import PyAVClipReader
 
         return PyAVClipReader(games, spec.sampling(augment=False), size=spec.size, batch_size=spec.batch_size)
+    if loader == DECODE_FLOOR:
+        from dudek_dali.torchcodec import create_torchcodec_loader
+
+        return create_torchcodec_loader(
+            games, spec.sampling(augment=False), size=spec.size, batch_size=spec.batch_size,
+            num_threads=workers, decode_only=True,
+        )  # fmt: skip
     return create_clip_loader(
         games, spec.sampling(), source=loader, size=spec.size, batch_size=spec.batch_size, workers=workers
     )
@@ -109,6 +119,8 @@ def _preload(kind: str) -> None:
         from dudek_dali.pipelines.graph import import_dali
 
         import_dali()
+    elif kind.startswith("torchcodec"):
+        import torchcodec.decoders  # noqa: F401
 
 
 def _cuda_sync() -> None:
@@ -145,16 +157,16 @@ def _rates(
 
 
 def resolve_loaders(games: Sequence[Game], kinds: Sequence[str]) -> tuple[dict[str, Loader], dict[str, str]]:
-    """The requested loaders that run here (a :class:`Source` reading ``games``, or the floor), and
-    for each of the others the one-line reason (no CUDA, a codec it does not decode)."""
+    """The requested loaders that run here (a :class:`Source` reading ``games``, or a floor), and
+    for each of the others the one-line reason (no CUDA, a codec it does not decode, torchcodec
+    missing)."""
     loaders: dict[str, Loader] = {}
     skipped: dict[str, str] = {}
     for kind in kinds:
-        if kind == FLOOR:
-            loaders[kind] = FLOOR
-            continue
         try:
-            loaders[kind] = resolve_source(kind, job="train").for_games(games)
+            if kind == DECODE_FLOOR:
+                resolve_source("torchcodec-cpu", device="cpu").for_games(games)  # torchcodec decodes here
+            loaders[kind] = kind if kind in (FLOOR, DECODE_FLOOR) else resolve_source(kind).for_games(games)
         except DudekError as err:
             skipped[kind] = str(err)
     return loaders, skipped
@@ -179,15 +191,21 @@ def compare_loaders(
     kinds: Sequence[str] = LOADER_KINDS,
     workers: int | None = None,
     keep_frames: bool = False,
+    rounds: int = 1,
     log=print,
 ) -> dict[str, Any]:
     """Measure every loader in ``kinds`` on ``games`` (labelled); see the module docstring.
 
-    Frame folders are extracted first when missing (timed: the preparation the frame approach
-    needs) and removed afterwards unless ``keep_frames`` or they existed before.
+    With ``rounds`` > 1 every loader is measured that many times, the loaders taking turns (a
+    machine that gets busier slows all of them, not the last one), and each row is the round of
+    median frames/s, with every round's frames/s beside it (``rounds_frames_per_s``). Frame
+    folders are extracted first when missing (timed: the preparation the frame approach needs)
+    and removed afterwards unless ``keep_frames`` or they existed before.
     """
     if not games:
         raise ValueError("no games to benchmark")
+    if rounds < 1:
+        raise ValueError(f"rounds must be >= 1, got {rounds}")
     workers = workers or default_workers()
     loaders, skipped = resolve_loaders(games, kinds)
     result: dict[str, Any] = {
@@ -195,6 +213,7 @@ def compare_loaders(
         "machine": describe_machine(),
         "spec": spec.to_json(),
         "seconds": seconds,
+        "rounds": rounds,
         "dataset": _dataset(games),
         "loaders": {k: {"loader": k, "skipped": why} for k, why in skipped.items()},
     }
@@ -207,27 +226,39 @@ def compare_loaders(
         log("preparing frame folders (extraction is timed)")
         preparation = prepare_frames(games, workers=workers, stride=spec.stride, size=spec.size)
         result["preparation"] = {"frames": preparation}
+    measured: dict[str, list[dict[str, Any]]] = {kind: [] for kind in loaders}
     try:
-        for kind, loader in loaders.items():
-            log(f"measuring {kind} for {seconds:g} s")
-            try:
-                result["loaders"][kind] = run_isolated(
-                    measure_loader,
-                    loader,
-                    list(games),
-                    spec,
-                    seconds=seconds,
-                    workers=workers,
-                    keyframes=keyframes,
-                )
-            except IsolatedError as err:
-                result["loaders"][kind] = {"loader": kind, "failed": str(err)}
+        for turn in range(rounds):
+            for kind, loader in loaders.items():
+                log(f"measuring {kind} for {seconds:g} s" + f" (round {turn + 1} of {rounds})" * (rounds > 1))
+                try:
+                    measured[kind].append(run_isolated(
+                        measure_loader, loader, list(games), spec, seconds=seconds, workers=workers,
+                        keyframes=keyframes,
+                    ))  # fmt: skip
+                except IsolatedError as err:
+                    measured[kind].append({"loader": kind, "failed": str(err)})
+        result["loaders"].update({kind: _median_round(rows) for kind, rows in measured.items()})
     finally:
         if preparation and preparation["created"] and not keep_frames:
             remove_frame_folders(games)
     result["ratio"], result["ratio_between"] = headline_ratio(result["loaders"])
+    result["floor"] = DECODE_FLOOR
+    floor = result["loaders"].get(DECODE_FLOOR, {}).get("frames_per_s")
+    for row in result["loaders"].values():
+        if "frames_per_s" in row:
+            row["ratio_to_floor"] = row["frames_per_s"] / floor if floor else None
     result["machine"]["load_average_end"] = os.getloadavg()[0]
     return result
+
+
+def _median_round(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The round of median frames/s (a failed round when any failed), with every round's rate."""
+    failed = [row for row in rows if "frames_per_s" not in row]
+    if failed:
+        return failed[0]
+    ordered = sorted(rows, key=lambda row: row["frames_per_s"])
+    return {**ordered[(len(ordered) - 1) // 2], "rounds_frames_per_s": [row["frames_per_s"] for row in rows]}
 
 
 def _frames(games: Sequence[Game], path: str) -> int:

@@ -31,7 +31,7 @@ def _notes(rows: dict[str, dict[str, Any]], key: str) -> list[str]:
 
 def loaders_markdown(result: dict[str, Any]) -> str:
     spec = result["spec"]
-    headers = ("loader", "device", "start-up s", "clips/s", "frames/s", "decoded frames/s",
+    headers = ("loader", "device", "start-up s", "clips/s", "frames/s", "x decode floor", "decoded frames/s",
                "decoded per frame", "CPU cores", "peak PSS MiB", "peak RSS MiB", "GPU MiB")  # fmt: skip
     rows = [
         (
@@ -40,6 +40,7 @@ def loaders_markdown(result: dict[str, Any]) -> str:
             fmt(r["startup_s"]),
             fmt(r["clips_per_s"], ".2f"),
             fmt(r["frames_per_s"], ",.0f"),
+            fmt(r.get("ratio_to_floor"), ".2f"),
             fmt(r["decoded_frames_per_s"], ",.0f"),
             fmt(r["decoded_per_delivered"], ".2f"),
             fmt(r["cpu_cores"], ".2f"),

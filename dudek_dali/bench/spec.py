@@ -10,25 +10,35 @@ from dudek_dali.sources import SOURCE_NAMES
 if TYPE_CHECKING:
     from dudek_dali.clips.sampling import SamplingConfig
 
-FLOOR = "pyav"  # the PyAV reader of the same clip plan, decode and resize only: the floor
-LOADER_KINDS: tuple[str, ...] = tuple(dict.fromkeys((*SOURCE_NAMES, FLOOR)))
+FLOOR = "pyav"  # the PyAV reader of the same clip plan, decode and resize to the clip size only
+# torchcodec decoding the same clips at the same stride, at the video's size: no resize, no
+# augmentation. Every row's ``ratio_to_floor`` is its frames/s over this one's.
+DECODE_FLOOR = "torchcodec-floor"
+LOADER_KINDS: tuple[str, ...] = tuple(dict.fromkeys((*SOURCE_NAMES, FLOOR, DECODE_FLOOR)))
 
 LOADER_NAMES = {
     "dali-gpu": "DALI GPU",
     "dali-cpu": "DALI CPU",
+    "torchcodec-gpu": "torchcodec GPU",
+    "torchcodec-cpu": "torchcodec CPU",
     "frames": "frame folders",
-    "pyav": "PyAV floor",
+    "pyav": "PyAV decode + resize",
+    "torchcodec-floor": "torchcodec decode floor",
 }
 LOADER_TITLES = {
     "dali-gpu": "DALI, GPU (NVDEC)",
     "dali-cpu": "DALI, CPU",
+    "torchcodec-gpu": "torchcodec, GPU (NVDEC)",
+    "torchcodec-cpu": "torchcodec, CPU (FFmpeg)",
     "frames": "frame folders (JPEG, DataLoader)",
-    "pyav": "PyAV reader (floor)",
+    "pyav": "PyAV reader (decode + resize, no augmentation)",
+    "torchcodec-floor": "torchcodec decode floor (no resize, no augmentation)",
 }
 
 
 def check_loader_kinds(kinds: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """The loaders to measure (video sources, and the floor ``pyav``), checked, without repeats."""
+    """The loaders to measure (video sources, and the floors ``pyav`` and ``torchcodec-floor``),
+    checked, without repeats."""
     unknown = [k for k in kinds if k not in LOADER_KINDS]
     if unknown or not kinds:
         raise ValueError(

@@ -27,7 +27,7 @@ def loaders_table(result: dict[str, Any]) -> Table:
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
-    columns = ("loader", "start\ns", "clips\n/s", "frames\n/s", "decoded\n/s", "decoded\n/frame",
+    columns = ("loader", "start\ns", "clips\n/s", "frames\n/s", "x\nfloor", "decoded\n/s", "decoded\n/frame",
                "CPU\ncores", "PSS\nMiB", "GPU\nMiB")  # fmt: skip
     for i, name in enumerate(columns):
         table.add_column(name, justify="left" if i == 0 else "right", no_wrap=True)
@@ -41,7 +41,8 @@ def loaders_table(result: dict[str, Any]) -> Table:
         table.add_row(
             name if kind != "frames" else f"frames {row['device']}",
             fmt(row["startup_s"]), fmt(row["clips_per_s"], ".2f"),
-            fmt(row["frames_per_s"], ",.0f"), fmt(row["decoded_frames_per_s"], ",.0f"),
+            fmt(row["frames_per_s"], ",.0f"), fmt(row.get("ratio_to_floor"), ".2f"),
+            fmt(row["decoded_frames_per_s"], ",.0f"),
             fmt(row["decoded_per_delivered"], ".2f"), fmt(row["cpu_cores"], ".2f"),
             fmt(row["peak_pss_mib"], ",.0f"), fmt(row["gpu_memory_mib"], ",.0f"),
         )  # fmt: skip

@@ -1,4 +1,4 @@
-"""``dudek benchmark``: DALI against frame folders (loaders, scaling, training, keyframe spacing).
+"""``dudek benchmark``: DALI, torchcodec and frame folders (loaders, scaling, training, keyframes).
 
 Each command prints a table, and writes the JSON (``--json``) and a PNG chart (``--plot``) when
 asked. ``benchmarks/run_all.py`` runs them all and writes a dated results file.
@@ -15,7 +15,7 @@ from dudek_dali.cli._app import UserError, sub_app
 from dudek_dali.cli.data_commands import LayoutOption, ResolutionOption
 
 benchmark_app = sub_app(
-    "benchmark", "Measure the data paths: DALI (GPU/CPU) against frame folders, side by side."
+    "benchmark", "Measure the data paths: DALI, torchcodec and frame folders, side by side."
 )
 
 Dataset = Annotated[Path, typer.Argument(help="Dataset root holding <league>/<season>/<match>/ folders.")]
@@ -68,15 +68,15 @@ def _spec(clip_frames: int, stride: int, size: str, batch_size: int, epoch_clips
         raise UserError(str(err)) from None
 
 
-def _kinds(text: str, *, pyav: bool = True) -> tuple:
-    """The comma-separated loader names, checked (``pyav`` only where a study can use it)."""
-    from dudek_dali.bench.spec import check_loader_kinds
+def _kinds(text: str, *, floors: bool = True) -> tuple:
+    """The comma-separated loader names, checked (the floors only where a study can use them)."""
+    from dudek_dali.bench.spec import DECODE_FLOOR, FLOOR, check_loader_kinds
 
     try:
         kinds = check_loader_kinds([k.strip() for k in text.split(",") if k.strip()])
     except ValueError as err:
         raise UserError(str(err)) from None
-    if "pyav" in kinds and not pyav:
+    if {FLOOR, DECODE_FLOOR} & set(kinds) and not floors:
         raise UserError("this study measures dali-gpu, dali-cpu and frames only (the trainer's loaders)")
     return kinds
 
@@ -114,9 +114,11 @@ def loaders_command(
     loaders: Annotated[
         str,
         typer.Option(
-            help="Comma-separated loaders: dali-gpu, dali-cpu, frames, pyav (unavailable ones are skipped)."
+            help="Comma-separated loaders: the sources dali-gpu, dali-cpu, torchcodec-gpu, "
+            "torchcodec-cpu, frames; the floors pyav (decode + resize) and torchcodec-floor (decode "
+            "only: every row's ratio_to_floor divides by it). Unavailable ones are skipped."
         ),
-    ] = "dali-gpu,dali-cpu,frames,pyav",
+    ] = "dali-gpu,dali-cpu,torchcodec-gpu,torchcodec-cpu,frames,pyav,torchcodec-floor",
     clip_frames: ClipFrames = 80,
     stride: Stride = 2,
     size: Size = "224x224",
@@ -124,13 +126,16 @@ def loaders_command(
     epoch_clips: EpochClips = 6000,
     augment: Augment = True,
     workers: Workers = None,
+    rounds: Annotated[
+        int, typer.Option(min=1, help="Measure every loader this many times, in turns; report the median.")
+    ] = 1,
     layout: Layout = LayoutOption.bas,
     resolution: Resolution = ResolutionOption.r224,
     keep_frames: KeepFrames = False,
     json_out: Json = None,
     plot_out: Plot = None,
 ) -> None:
-    """DALI (GPU, CPU), frame folders and a PyAV floor on the same games and clips, one table."""
+    """Every source's clip loader and the floors on the same games and clips, one table."""
     from dudek_dali.bench.loaders import compare_loaders
     from dudek_dali.bench.plot import plot_loaders
     from dudek_dali.bench.tables import loaders_table
@@ -139,8 +144,9 @@ def loaders_command(
     spec = _spec(clip_frames, stride, size, batch_size, epoch_clips, augment)
     chosen = _games(dataset, layout, resolution, games)
     result = compare_loaders(
-        chosen, spec, seconds=seconds, kinds=kinds, workers=workers, keep_frames=keep_frames, log=_log
-    )
+        chosen, spec, seconds=seconds, kinds=kinds, workers=workers, keep_frames=keep_frames, rounds=rounds,
+        log=_log,
+    )  # fmt: skip
     result["dataset"]["root"] = str(dataset)
     _finish(result, loaders_table(result), json_out, plot_out, plot_loaders)
 
@@ -167,7 +173,7 @@ def scaling_command(
     from dudek_dali.bench.scaling import scaling_study
     from dudek_dali.bench.tables import scaling_table
 
-    kinds = _kinds(loaders, pyav=False)
+    kinds = _kinds(loaders, floors=False)
     try:
         counts = [int(s) for s in sizes.split(",") if s.strip()]
     except ValueError:
@@ -208,7 +214,7 @@ def training_command(
     from dudek_dali.bench.training import TrainingSpec, training_study
     from dudek_dali.sizes import parse_size
 
-    kinds = _kinds(loaders, pyav=False)
+    kinds = _kinds(loaders, floors=False)
     try:
         spec = TrainingSpec(
             model=model, clip_frames=clip_frames, size=parse_size(size), batch_size=batch_size,

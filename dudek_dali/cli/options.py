@@ -22,9 +22,10 @@ TRUST_PICKLE_HELP = (
 )
 SOURCE_ALIASES = {"--decode-on-gpu": "dali-gpu", "--decode-on-cpu": "dali-cpu", "--frames": "frames"}
 SOURCE_OPTION_HELP = (
-    f"Where frames come from: {SOURCE_HELP}. auto: the fastest source here that reads the video "
-    "(DALI on the GPU when CUDA is visible). dude-k's --decode-on-gpu, --decode-on-cpu and "
-    "--frames mean --source dali-gpu, dali-cpu and frames."
+    f"Where frames come from: {SOURCE_HELP}. auto: the first source here that reads the video, "
+    "in the order the README measured (on a GPU, DALI first: not measured yet). torchcodec-* "
+    "need torchcodec and FFmpeg (dudek doctor says). dude-k's --decode-on-gpu, --decode-on-cpu "
+    "and --frames mean --source dali-gpu, dali-cpu and frames."
 )
 
 

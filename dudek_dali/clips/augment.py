@@ -42,6 +42,7 @@ from typing import Literal, get_args
 import numpy as np
 
 BLUR_WINDOW = 5  # the seed's (dude-k's) gaussian_blur_kernel_size
+FULL_FRAME = (0.0, 0.0, 1.0, 1.0)  # the crop box (relative x0, y0, x1, y1) of no crop
 CameraStyle = Literal["random", "dudek"]
 CAMERA_STYLES: tuple[str, ...] = get_args(CameraStyle)
 # dude-k's camera path (utils/frames.py augment_with_camera_movement): amplitudes on 224x224 frames.
@@ -155,7 +156,7 @@ class ClipAugment:
     """What to do to one clip. The default instance is the identity."""
 
     flip: bool = False
-    crop: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)  # relative x0, y0, x1, y1
+    crop: tuple[float, float, float, float] = FULL_FRAME  # relative x0, y0, x1, y1
     camera_start: CameraPose = field(default_factory=CameraPose)
     camera_end: CameraPose = field(default_factory=CameraPose)
     hue: float = 0.0  # degrees
@@ -242,7 +243,7 @@ def draw_augment(rng: np.random.Generator, config: AugmentConfig) -> ClipAugment
     start, end = _pose(rng, config), _pose(rng, config)
     hue, saturation, brightness, contrast, sigma = rng.random(5)
     side = config.crop_side
-    crop = (0.0, 0.0, 1.0, 1.0)
+    crop = FULL_FRAME
     if coins[1] < config.crop_proba:
         x0, y0 = float(crop_x * (1 - side)), float(crop_y * (1 - side))
         crop = (x0, y0, x0 + side, y0 + side)

@@ -13,14 +13,19 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dudek_dali.clips.batch import ClipBatch, make_batch
+from dudek_dali.clips.read_ahead import default_read_ahead, read_ahead
 from dudek_dali.clips.sampling import check_window
 from dudek_dali.clips.videos import VideoEntry
 from dudek_dali.clips.windows import Window, assemble_windows, sampled_count, window_count
 from dudek_dali.data.targets import TargetEncoder
+
+if TYPE_CHECKING:
+    import torch
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,10 @@ class GameReaderConfig:
     """How a whole-game reader cuts windows (``overlap`` as in training) and batches them.
 
     ``chunk_frames`` is how many sampled frames a reader decodes at a time; ``chunks_per_run``
-    how many chunks DALI decodes in parallel per pipeline run (the other readers ignore it).
+    how many chunks DALI decodes in parallel per pipeline run (the other readers ignore it);
+    ``read_ahead`` how many batches a thread keeps ready while the caller works on the current
+    one (:mod:`.read_ahead`; 0: read only when asked; None: 1 where a core is spare for it, see
+    :func:`~dudek_dali.clips.read_ahead.default_read_ahead`).
     """
 
     clip_frames: int = 80
@@ -37,11 +45,14 @@ class GameReaderConfig:
     batch_size: int = 4  # windows per ClipBatch
     chunk_frames: int = 80
     chunks_per_run: int = 2
+    read_ahead: int | None = None
 
     def __post_init__(self) -> None:
         check_window(clip_frames=self.clip_frames, stride=self.stride, overlap=self.overlap)
         if min(self.batch_size, self.chunk_frames, self.chunks_per_run) < 1:
             raise ValueError("batch_size, chunk_frames and chunks_per_run must be >= 1")
+        if self.read_ahead is not None and self.read_ahead < 0:
+            raise ValueError(f"read_ahead must be >= 0, got {self.read_ahead}")
 
 
 class GameReader:
@@ -53,6 +64,7 @@ class GameReader:
     """
 
     videos: list[VideoEntry]
+    device: torch.device  # where batches land
     config: GameReaderConfig
     encoder: TargetEncoder
 
@@ -71,6 +83,10 @@ class GameReader:
         return sum(math.ceil(self.num_windows(v) / self.config.batch_size) for v in range(len(self.videos)))
 
     def __iter__(self) -> Iterator[ClipBatch]:
+        depth = self.config.read_ahead
+        return read_ahead(self._batches(), depth=default_read_ahead(self.device) if depth is None else depth)
+
+    def _batches(self) -> Iterator[ClipBatch]:
         for video in range(len(self.videos)):
             yield from self._video_batches(video)
 

@@ -20,10 +20,19 @@ def to_pixels(frames: torch.Tensor) -> np.ndarray:
     return np.clip(np.round(values), 0, 255).astype(np.uint8)
 
 
-def normalize(frames: torch.Tensor) -> torch.Tensor:
-    """0..255 RGB ``(..., 3, H, W)`` -> ImageNet-normalised values (what every loader delivers)."""
+def normalize(frames: torch.Tensor, *, out: torch.Tensor | None = None) -> torch.Tensor:
+    """0..255 RGB ``(..., 3, H, W)``, uint8 or float -> ImageNet-normalised values (what every loader
+    delivers): float32 from uint8, else the input's float type; into ``out`` when given (a slice
+    of the batch being assembled, which then needs no stacking).
+
+    ``mean / std`` subtracted from ``x / std`` in one pass (``addcmul``), converting uint8 as it
+    reads, where ``(x.float() - mean) / std`` takes three passes over the frames and two
+    temporary copies of them; the two agree to float32 rounding.
+    """
     import torch
 
-    mean = torch.tensor(IMAGENET_MEAN, device=frames.device, dtype=frames.dtype).view(3, 1, 1) * 255.0
-    std = torch.tensor(IMAGENET_STD, device=frames.device, dtype=frames.dtype).view(3, 1, 1) * 255.0
-    return (frames - mean) / std
+    dtype = frames.dtype if frames.is_floating_point() else torch.float32
+    std = np.array(IMAGENET_STD) * 255.0
+    scale = torch.tensor(1.0 / std, device=frames.device, dtype=dtype).view(3, 1, 1)
+    shift = torch.tensor(-np.array(IMAGENET_MEAN) * 255.0 / std, device=frames.device, dtype=dtype)
+    return torch.addcmul(shift.view(3, 1, 1), frames, scale, out=out)

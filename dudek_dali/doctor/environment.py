@@ -1,5 +1,7 @@
 """``dudek doctor``'s environment checks: torch and its CUDA build, the driver, DALI and its CUDA
-build, GPUs, NVDEC, FFmpeg's decoders, and which codecs each video source decodes here."""
+build, GPUs, NVDEC, FFmpeg's decoders, torchcodec (its version, the FFmpeg it loaded, whether its
+CUDA backend decodes here), and which codecs each video source decodes here; a source that cannot
+run here is listed with its fix in one line."""
 
 from __future__ import annotations
 
@@ -17,7 +19,10 @@ from dudek_dali.pipelines.environment import (
     nvdec_available,
 )
 from dudek_dali.sources import SOURCE_NAMES, Source, resolve_source
+from dudek_dali.sources.source import cannot_load
+from dudek_dali.torchcodec import TorchcodecStatus, torchcodec_status
 
+TORCHCODEC_SOURCES = ("torchcodec-cpu", "torchcodec-gpu")
 # The codecs a SoccerNet-style dataset may hold, by FFmpeg's decoder name.
 CODECS = ("h264", "hevc", "vp8", "vp9", "av1", "mjpeg")
 
@@ -54,7 +59,16 @@ def environment() -> dict[str, Any]:
         "nvdec": nvdec_available() if driver else None,
         "pyav": _version("av"),
         "pyav_decoders": pyav_decoders(),
+        "torchcodec": torchcodec_facts(),
     }
+
+
+def torchcodec_facts() -> dict[str, Any]:
+    """torchcodec's version, the FFmpeg it loaded, whether its CUDA backend decoded a frame on the
+    GPU (None: not tried, no GPU), and the problem with its fix (None: it decodes on the CPU)."""
+    status = torchcodec_status()
+    return {"version": status.version, "ffmpeg": status.ffmpeg, "cuda": status.cuda,
+            "cuda_note": status.cuda_note, "problem": status.problem}  # fmt: skip
 
 
 def facts_gpu_problems(facts: dict[str, Any]) -> list[GpuProblem]:
@@ -69,21 +83,27 @@ def usable_sources(facts: dict[str, Any], problems: list[GpuProblem] | None = No
 
     ``problems``: :func:`facts_gpu_problems` of ``facts``, when already known."""
     problems = facts_gpu_problems(facts) if problems is None else problems
+    torchcodec = TorchcodecStatus(**facts["torchcodec"])
     installed = {"dali-cpu": bool(facts["dali"]), "dali-gpu": bool(facts["dali"]) and not problems,
                  "pyav": bool(facts["pyav"])}  # fmt: skip
+    installed |= {name: cannot_load(name, status=torchcodec) is None for name in TORCHCODEC_SOURCES}
     sources = []
     for name in SOURCE_NAMES:
         if installed.get(name):
             try:
                 sources.append(resolve_source(name, job="read"))
-            except DudekError:  # a GPU source where torch sees no CUDA device
+            except DudekError:  # a GPU source where torch sees no CUDA device, torchcodec missing
                 continue
     return sources
 
 
-def decoded_codecs(source: Source, facts: dict[str, Any]) -> list[str]:
-    """The codecs ``source`` decodes here (a PyAV source: those its FFmpeg was built with)."""
-    return sorted(source.codecs) if source.codecs is not None else list(facts["pyav_decoders"])
+def decoded_codecs(source: Source, facts: dict[str, Any]) -> str:
+    """The codecs ``source`` decodes here, in words (PyAV: those its FFmpeg was built with)."""
+    if source.codecs is not None:
+        return ", ".join(sorted(source.codecs))
+    if source.name == "torchcodec-cpu":
+        return f"what FFmpeg {facts['torchcodec']['ffmpeg']} decodes"
+    return ", ".join(facts["pyav_decoders"])
 
 
 def environment_findings(facts: dict[str, Any], problems: list[GpuProblem] | None = None) -> list[Finding]:
@@ -94,14 +114,14 @@ def environment_findings(facts: dict[str, Any], problems: list[GpuProblem] | Non
     ``problems``: :func:`facts_gpu_problems` of ``facts``, when already known.
     """
     problems = facts_gpu_problems(facts) if problems is None else problems
-    findings = [_torch(facts), _driver(facts), *_dali(facts), _nvdec(facts)]
+    findings = [_torch(facts), _driver(facts), *_dali(facts), _nvdec(facts), _torchcodec(facts)]
     for found in problems:
         if found.kind == "install" or facts["driver_cuda"] is not None:
             findings.append(problem(found.subject, found.cause, found.fix))
     usable = {s.name: s for s in usable_sources(facts, problems)}
     for name in (n for n in SOURCE_NAMES if n != "frames"):
         if name in usable:
-            findings.append(ok(name, "decodes " + ", ".join(decoded_codecs(usable[name], facts))))
+            findings.append(ok(name, "decodes " + decoded_codecs(usable[name], facts)))
         else:
             findings.append(note(name, "not available here", _unavailable_hint(name, facts, problems)))
     return findings
@@ -123,7 +143,8 @@ def _torch(facts: dict[str, Any]) -> Finding:
 def _driver(facts: dict[str, Any]) -> Finding:
     if facts["driver_cuda"] is None:
         return note(
-            "driver", "no NVIDIA driver: GPU decoding (dali-gpu) is unavailable, the CPU sources work"
+            "driver",
+            "no NVIDIA driver: GPU decoding (dali-gpu, torchcodec-gpu) is unavailable, the CPU sources work",
         )
     return ok("driver", f"NVIDIA driver supporting CUDA {facts['driver_cuda']}")
 
@@ -146,9 +167,25 @@ def _nvdec(facts: dict[str, Any]) -> Finding:
     )
 
 
+def _torchcodec(facts: dict[str, Any]) -> Finding:
+    found = facts["torchcodec"]
+    if found["problem"] is not None:
+        return note("torchcodec", "cannot decode here: torchcodec-cpu and torchcodec-gpu are unavailable",
+                    found["problem"])  # fmt: skip
+    if found["cuda"]:
+        cuda = "its CUDA backend decodes on the GPU (NVDEC)"
+    elif found["cuda"] is None:
+        cuda = f"its CUDA backend not tried ({found['cuda_note']})"
+    else:
+        cuda = f"its CUDA backend does not decode here ({found['cuda_note']})"
+    return ok("torchcodec", f"{found['version']} on FFmpeg {found['ffmpeg']}; {cuda}")
+
+
 def _unavailable_hint(source: str, facts: dict[str, Any], problems: list[GpuProblem]) -> str:
     if source == "pyav":
         return "pip install av"
+    if source.startswith("torchcodec"):
+        return cannot_load(source, status=TorchcodecStatus(**facts["torchcodec"])) or "no CUDA GPU visible"
     if not facts["dali"]:
         return "install DALI (bash scripts/setup)"
     return problems[0].line() if problems else "no CUDA GPU visible"

@@ -111,9 +111,10 @@ def _codec_findings(name: str, codec: str, readers: list[str]) -> list[Finding]:
         return [problem(name, f"no video source here decodes {codec}",
                         "transcode it (dudek prepare) or decode on a GPU")]  # fmt: skip
     if not any(r.startswith("dali") for r in readers):
+        fix = ("torchcodec-cpu reads it for training too" if "torchcodec-cpu" in readers
+               else "use --source frames after dudek extract-frames, or a GPU (NVDEC)")  # fmt: skip
         return [note(name, f"{codec}: DALI cannot read it here (codec or frame rate; only "
-                     f"{', '.join(readers)})",
-                     "use --source frames after dudek extract-frames, or a GPU (NVDEC)")]  # fmt: skip
+                     f"{', '.join(readers)})", fix)]  # fmt: skip
     return []
 
 

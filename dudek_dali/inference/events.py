@@ -40,6 +40,7 @@ class SpotConfig:
     threshold: float = 0.2
     overlap: int | None = None
     batch_size: int = 4
+    read_ahead: int | None = None  # batches decoded ahead in a thread (None: where a core is spare)
 
     def __post_init__(self) -> None:
         PostprocessConfig(threshold=self.threshold)  # checks the threshold, with its message

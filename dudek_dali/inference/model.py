@@ -66,7 +66,12 @@ class TrainedModel:
         return tuple(self.config.input_size)  # type: ignore[return-value]
 
     def windows(
-        self, *, overlap: int | None = None, batch_size: int = 4, flip_tta: bool = False
+        self,
+        *,
+        overlap: int | None = None,
+        batch_size: int = 4,
+        flip_tta: bool = False,
+        read_ahead: int | None = None,
     ) -> InferenceConfig:
         """Windows cut as the model was trained, scored and suppressed as its family is best run
         (``overlap`` default: T-DEED 85% of the clip, the seed's 68 of 80; E2E-Spot half, OSL's)."""
@@ -86,6 +91,7 @@ class TrainedModel:
             flip_tta=flip_tta,
             postprocess=suppression,
             outputs=self.label_set,
+            read_ahead=read_ahead,
         )
 
     def spot(
@@ -114,7 +120,9 @@ class TrainedModel:
         """:meth:`spot`, with how the events were found (reader, times, frame rate)."""
         from dudek_dali.inference.events import spot_events
 
-        windows = self.windows(overlap=config.overlap, batch_size=config.batch_size)
+        windows = self.windows(
+            overlap=config.overlap, batch_size=config.batch_size, read_ahead=config.read_ahead
+        )
         return spot_events(
             video, self.net, windows=windows, label_set=self.label_set, threshold=config.threshold,
             source=source,

@@ -40,7 +40,7 @@ class InferenceConfig:
     """How windows are cut and scored. ``overlap`` trades time for smoother scores: 68 of 80
     (the seed's choice) scores every sampled frame ~7 times; 40 halves the work. ``outputs`` is the
     model's output layout (a label set without teams for E2E-Spot); None: the games' own,
-    team-doubled."""
+    team-doubled. ``read_ahead``: :class:`~dudek_dali.clips.GameReaderConfig`'s."""
 
     clip_frames: int = 80
     stride: int = 2
@@ -50,11 +50,13 @@ class InferenceConfig:
     flip_tta: bool = False
     postprocess: PostprocessConfig = field(default_factory=PostprocessConfig)
     outputs: LabelSet | None = None
+    read_ahead: int | None = None  # batches read ahead in a thread (None: where a core is spare)
 
     def reader_config(self) -> GameReaderConfig:
         return GameReaderConfig(
-            clip_frames=self.clip_frames, stride=self.stride, overlap=self.overlap, batch_size=self.batch_size
-        )
+            clip_frames=self.clip_frames, stride=self.stride, overlap=self.overlap,
+            batch_size=self.batch_size, read_ahead=self.read_ahead,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

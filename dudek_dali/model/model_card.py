@@ -91,7 +91,8 @@ def _front_matter(payload: Mapping[str, Any], config: Any, label_set: LabelSet) 
 def _title(config: Any, label_set: LabelSet) -> str:
     what = "ball action spotting" if label_set is BAS else "action spotting"
     name = "E2E-Spot" if family_of(config) == E2E_SPOT else "T-DEED"
-    return f"{name} ({config.features_model_name}, {config.temporal_shift_mode}) for SoccerNet {what}"
+    shift = "no temporal shift" if config.temporal_shift_mode == "none" else config.temporal_shift_mode
+    return f"{name} ({config.features_model_name}, {shift}) for SoccerNet {what}"
 
 
 def _architecture(config: Any) -> str:

@@ -97,7 +97,7 @@ class PyAVGameReader(GameReader):
         import torch
 
         pixels = torch.from_numpy(np.stack(frames)).to(self.device, non_blocking=True)
-        return normalize(pixels.permute(0, 3, 1, 2).float())
+        return normalize(pixels.permute(0, 3, 1, 2))
 
 
 def _decode(path: Path, threads: int):

@@ -47,8 +47,9 @@ def create_clip_loader(
     (default: every window once, augmented), decoded, augmented and batched.
 
     ``source`` is a resolved :class:`Source`, or a name resolved here on ``device`` (the model's
-    device; default auto; a resolved source keeps its own). ``workers`` is DALI's CPU threads, or
-    the frame loader's DataLoader processes (capped at the cores present: more only compete).
+    device; default auto; a resolved source keeps its own). ``workers`` is DALI's CPU threads,
+    torchcodec's FFmpeg threads per video, or the frame loader's DataLoader processes (capped at
+    the cores present: more only compete).
     """
     chosen = as_source(source, device=device, job="train").for_games(games)
     sampling = sampling or SamplingConfig()
@@ -61,6 +62,12 @@ def create_clip_loader(
         from dudek_dali.pipelines import create_dali_loader
 
         return create_dali_loader(games, sampling, num_threads=workers, **common)
+    if chosen.is_torchcodec:
+        from dudek_dali.torchcodec import create_torchcodec_loader
+
+        return create_torchcodec_loader(
+            games, sampling, num_threads=workers, decode_device=chosen.decode_device, **common
+        )
     raise ValueError(f"no training clip loader reads {chosen.name!r}")
 
 
@@ -86,6 +93,10 @@ def create_game_reader(
         from dudek_dali.frames import FrameGameReader
 
         return FrameGameReader(game, config, **common)
+    if chosen.is_torchcodec:
+        from dudek_dali.torchcodec import TorchcodecGameReader
+
+        return TorchcodecGameReader(game, config, decode_device=chosen.decode_device, **common)
     from dudek_dali.pipelines import DaliGameReader
 
     return DaliGameReader(game, config, **common)

@@ -4,10 +4,19 @@ A user names a video source (``--source NAME`` on every command, ``source=`` in 
 
 * ``dali-gpu``: DALI on the GPU (NVDEC: H.264, HEVC, VP8, VP9, AV1, MJPEG as the GPU supports them);
 * ``dali-cpu``: DALI on the CPU (VP8, VP9 and MJPEG only in this DALI build);
+* ``torchcodec-gpu``: torchcodec's NVDEC backend on the GPU (H.264, HEVC, AV1, VP9, VP8, MPEG-4
+  Part 2: what its NVDEC backend accepts; it would decode anything else on the CPU, silently);
+* ``torchcodec-cpu``: torchcodec on the CPU, any codec its FFmpeg decodes; batches land on the
+  model's device and are augmented there;
 * ``frames``: JPEG folders written by ``dudek extract-frames`` (the seed's way);
 * ``pyav``: FFmpeg through PyAV on the CPU, any codec FFmpeg reads; whole games only (no
-  augmented training clips), sampled by timestamp, so any frame rate;
+  augmented training clips);
 * ``auto``: decided here, by :func:`resolve_source`, and nowhere else.
+
+The PyAV and torchcodec readers sample whole games by timestamp (any frame rate, variable too);
+DALI's by frame index (25 fps, constant rate). A torchcodec source that cannot load here (not
+installed, no FFmpeg, or for ``torchcodec-gpu`` no working NVDEC) is refused by name with the fix
+in one line (:func:`~dudek_dali.torchcodec.torchcodec_status`), and left out of ``auto``.
 
 :func:`resolve_source` is the only function that turns a name into a source: it checks the name,
 resolves the torch device (CUDA is looked for there, once), and returns a frozen :class:`Source`
@@ -32,11 +41,13 @@ from dudek_dali.data.games import Game, GameVideo
 from dudek_dali.devices import resolve_device
 from dudek_dali.errors import DudekError, VideoError
 from dudek_dali.pipelines.validation import DALI_CODECS, Backend
+from dudek_dali.torchcodec.status import TorchcodecStatus, torchcodec_status
+from dudek_dali.torchcodec.video import NVDEC_CODECS
 
 if TYPE_CHECKING:
     import torch
 
-SourceName = Literal["dali-gpu", "dali-cpu", "frames", "pyav"]
+SourceName = Literal["dali-gpu", "dali-cpu", "torchcodec-gpu", "torchcodec-cpu", "frames", "pyav"]
 SOURCE_NAMES: tuple[str, ...] = get_args(SourceName)
 AUTO = "auto"
 SOURCE_CHOICES: tuple[str, ...] = (AUTO, *SOURCE_NAMES)
@@ -44,15 +55,21 @@ SOURCE_HELP = "auto, " + ", ".join(SOURCE_NAMES)
 
 Job = Literal["train", "read"]  # random augmented training clips; whole games, front to back
 READ_ONLY: frozenset[str] = frozenset({"pyav"})  # whole-game readers without a training clip loader
-SAMPLES_BY_TIME: frozenset[str] = frozenset({"pyav"})  # the others sample by frame index
+SAMPLES_BY_TIME: frozenset[str] = frozenset({"pyav", "torchcodec-cpu", "torchcodec-gpu"})  # others: by index
 MODEL_FPS = 25.0  # the rate the model's stride counts in (SoccerNet video)
 
-# ``auto``'s order of preference per job, the GPU sources first where CUDA is the device.
+# ``auto``'s order of preference per job, the GPU sources first where CUDA is the device. The CPU
+# order is measured on our 2-core VM (README, "Video sources: which is fastest"): training clips,
+# DALI's CPU decoder 246 delivered frames/s against torchcodec's 221 (same VP9 clips, augmented,
+# median of 3 rounds, ahead in every round); whole games (dudek spot, the demo's model, the same
+# VP9 game) PyAV 5.6 s, torchcodec 5.8 s, DALI CPU 9.3 s. The GPU order (DALI before torchcodec)
+# is not measured yet: no GPU has been lent to us; DALI stays first there until one is.
 _AUTO_ORDER: dict[Job, tuple[SourceName, ...]] = {
-    "train": ("dali-gpu", "dali-cpu"),
-    "read": ("dali-gpu", "dali-cpu", "pyav"),
+    "train": ("dali-gpu", "torchcodec-gpu", "dali-cpu", "torchcodec-cpu"),
+    "read": ("dali-gpu", "torchcodec-gpu", "pyav", "torchcodec-cpu", "dali-cpu"),
 }
-_GPU_ONLY: frozenset[str] = frozenset({"dali-gpu"})
+_GPU_ONLY: frozenset[str] = frozenset({"dali-gpu", "torchcodec-gpu"})
+_TORCHCODEC: frozenset[str] = frozenset({"torchcodec-gpu", "torchcodec-cpu"})
 _ON_CPU: frozenset[str] = frozenset({"dali-cpu"})  # batches land on the CPU whatever the model's device
 
 
@@ -61,8 +78,8 @@ class Source:
     """A resolved video source (see the module docstring); build one with :func:`resolve_source`.
 
     ``device`` is where its batches land: the CUDA device a GPU source decodes on, the CPU for
-    ``dali-cpu``, the model's device for ``frames`` and ``pyav`` (they augment or normalise
-    there). ``fallback`` is the next source of an ``auto`` chain.
+    ``dali-cpu``, the model's device for ``torchcodec-cpu``, ``frames`` and ``pyav`` (they
+    augment or normalise there). ``fallback`` is the next source of an ``auto`` chain.
     """
 
     name: SourceName
@@ -83,6 +100,17 @@ class Source:
         return "gpu" if self.device.type == "cuda" else "cpu"
 
     @property
+    def is_torchcodec(self) -> bool:
+        return self.name in _TORCHCODEC
+
+    @property
+    def decode_device(self) -> torch.device:
+        """Where it decodes: its CUDA device for a GPU source, else the CPU (whatever ``device`` is)."""
+        import torch
+
+        return self.device if self.name in _GPU_ONLY else torch.device("cpu")
+
+    @property
     def cuda_index(self) -> int | None:
         """The CUDA device its batches land on (None: the CPU)."""
         return self.device.index if self.device.type == "cuda" else None
@@ -95,7 +123,9 @@ class Source:
     @property
     def codecs(self) -> frozenset[str] | None:
         """The codecs it decodes; None: whatever FFmpeg here decodes (or, for frames, no decoding)."""
-        return DALI_CODECS[self.dali_backend] if self.is_dali else None
+        if self.is_dali:
+            return DALI_CODECS[self.dali_backend]
+        return NVDEC_CODECS if self.name == "torchcodec-gpu" else None
 
     def chain(self) -> Iterator[Source]:
         """This source, then its fallbacks in order."""
@@ -183,7 +213,12 @@ def resolve_source(
             f"--device cpu); use --source auto, or a CPU source: "
             + ", ".join(s for s in SOURCE_NAMES if s not in _GPU_ONLY)
         )
-    names = [s for s in _AUTO_ORDER[job] if on_gpu or s not in _GPU_ONLY] if name == AUTO else [name]
+    if name == AUTO:
+        names = [s for s in _AUTO_ORDER[job] if (on_gpu or s not in _GPU_ONLY) and cannot_load(s) is None]
+    elif (why := cannot_load(name)) is not None:
+        raise DudekError(f"--source {name} cannot decode here: {why}")
+    else:
+        names = [name]
     source = None
     for chosen in reversed(names):
         lands_on = torch.device("cpu") if chosen in _ON_CPU else device
@@ -192,3 +227,22 @@ def resolve_source(
         )
     assert source is not None
     return source
+
+
+def cannot_load(name: str, *, status: TorchcodecStatus | None = None) -> str | None:
+    """Why the decoder behind source ``name`` cannot load here (one line with the fix), or None.
+
+    Asked of torchcodec only (``status``, by default :func:`~dudek_dali.torchcodec.torchcodec_status`,
+    probed once per process; for ``torchcodec-gpu``, decoding a frame with NVDEC); DALI and PyAV
+    are dependencies.
+    """
+    if name not in _TORCHCODEC:
+        return None
+    status = status or torchcodec_status(cuda=name == "torchcodec-gpu")
+    if status.problem is not None:
+        return status.problem
+    if name == "torchcodec-gpu" and status.cuda is None:
+        return f"it decodes on a CUDA GPU ({status.cuda_note})"
+    if name == "torchcodec-gpu" and not status.cuda:
+        return f"torchcodec's CUDA backend does not decode on this GPU ({status.cuda_note})"
+    return None

@@ -43,7 +43,7 @@ from dudek_dali.data.targets import TargetEncoder
 from dudek_dali.data.video_check import check_videos
 from dudek_dali.sizes import Size, check_size
 from dudek_dali.torchcodec.status import require_torchcodec
-from dudek_dali.torchcodec.video import DECODER, decoding, open_decoder
+from dudek_dali.torchcodec.video import decoder_on, decoding, open_decoder
 
 if TYPE_CHECKING:
     import torch
@@ -82,7 +82,10 @@ class TorchcodecGameReader(GameReader):
         self.num_threads = max(1, num_threads)
         self.encoder = targets or TargetEncoder(game.label_set)
         if validate:
-            check_videos([game], decoder=DECODER, check_resolution=False, require_constant_rate=False)
+            check_videos(
+                [game], decoder=decoder_on(self.decode_device), check_resolution=False,
+                require_constant_rate=False,
+            )  # fmt: skip
         self.pts = [frame_pts(video.path) for video in game.videos]  # s, display order, per video
         self.videos, self.video_frames = grid_videos(
             game, [p - p[0] for p in self.pts], stride=self.config.stride, label_set=self.encoder.label_set
@@ -103,7 +106,7 @@ class TorchcodecGameReader(GameReader):
             indices = wanted[first : first + chunk]
             with decoding(path):
                 pixels = decoder.get_frames_at(indices.tolist()).data.to(self.device, non_blocking=True)
-            frames = normalize(pixels.float()) if on_cpu else augment_clip(pixels, _IDENTITY, size=self.size)
+            frames = normalize(pixels) if on_cpu else augment_clip(pixels, _IDENTITY, size=self.size)
             yield frames, stride * np.arange(first, first + len(indices), dtype=np.int64)
 
 

@@ -25,6 +25,18 @@ if TYPE_CHECKING:
 
 SeekMode = Literal["exact", "approximate"]
 DECODER = Decoder("by torchcodec")  # for the video checks: whatever its FFmpeg decodes
+# What torchcodec's NVDEC backend (its default CUDA backend) decodes on the GPU, by FFmpeg's codec
+# name: ``validate_codec_support`` in its src/torchcodec/_core/BetaCudaDeviceInterface.cpp (the same
+# list in 0.16.0 and on main after 0.17). Anything else it decodes on the CPU without raising (its
+# ``cpu_fallback``), so a GPU source must refuse it up front. The GPU's own limits (bit depth, size)
+# are checked by NVDEC when the decoder opens.
+NVDEC_CODECS = frozenset({"h264", "hevc", "av1", "vp9", "vp8", "mpeg4"})
+GPU_DECODER = Decoder("by torchcodec on the GPU", NVDEC_CODECS, " (decode with torchcodec on the CPU)")
+
+
+def decoder_on(device: torch.device) -> Decoder:
+    """Who decodes on ``device``, for the video checks: NVDEC's codecs on a CUDA device."""
+    return GPU_DECODER if device.type == "cuda" else DECODER
 
 
 @contextmanager
