@@ -117,6 +117,13 @@ def test_spot_rates(tmp_path):
 
 @pytest.mark.slow
 def test_spot_throughput(tmp_path):
-    _, numbers = run("spot_throughput.py", "--minutes", 0.1, json_out=tmp_path / "out.json")
-    models = [row for row in numbers.values() if isinstance(row, dict) and "frames_per_s" in row]
-    assert len(models) == 2 and all(row["frames"] == 150 and row["decode_s"] > 0 for row in models)
+    _, numbers = run(
+        "spot_throughput.py", "--minutes", 0.1, "--models", "demo,seed", "--sources", "pyav,torchcodec-cpu",
+        "--read-ahead", "0,auto", json_out=tmp_path / "out.json",
+    )  # fmt: skip
+    rows = numbers["runs"]
+    assert len(rows) == 2 * 2 * 2, list(rows)  # models x sources x read-ahead settings
+    for name, row in rows.items():
+        assert row["frames"] == 150 and row["decode_s"] > 0 and row["model_s"] > 0, (name, row)
+        assert row["decode_s"] + row["model_s"] <= row["wall_s"] and 0 < row["decode_share"] < 1, (name, row)
+        assert row["codec"] == "h264" and row["read_ahead"] in (0, "auto"), (name, row)
