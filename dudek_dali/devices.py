@@ -16,6 +16,13 @@ if TYPE_CHECKING:
 DEVICE_HELP = "auto, cpu, cuda or cuda:N"
 
 
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity where the OS says, else every core)."""
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def cuda_available() -> bool:
     import torch
 

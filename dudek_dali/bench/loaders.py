@@ -36,6 +36,7 @@ from dudek_dali.bench.resources import ResourceSampler
 from dudek_dali.bench.spec import DECODE_FLOOR, FLOOR, LOADER_KINDS, ClipSpec
 from dudek_dali.bench.throughput import TimedRun, run_for
 from dudek_dali.data.games import Game
+from dudek_dali.devices import usable_cores
 from dudek_dali.errors import DudekError
 from dudek_dali.sources import Source, create_clip_loader, resolve_source
 
@@ -44,7 +45,7 @@ Loader = Source | str  # a resolved source, or one of the floors (FLOOR, DECODE_
 
 def default_workers() -> int:
     """CPU cores this process may use: DALI threads and DataLoader workers alike."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return usable_cores()
 
 
 def kind_of(loader: Loader) -> str:

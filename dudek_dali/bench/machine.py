@@ -10,6 +10,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from dudek_dali.devices import usable_cores
+
 _PACKAGES = ("torch", "av", "timm", "numpy", "dudek_dali")  # and whichever nvidia-dali-cudaXXX is installed
 
 
@@ -61,7 +63,7 @@ def _gpus() -> list[dict[str, Any]]:
 
 def describe_machine() -> dict[str, Any]:
     """Host, CPU, cores usable by this process, memory, GPUs, load and library versions."""
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    usable = usable_cores()
     return {
         "host": socket.gethostname(),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),

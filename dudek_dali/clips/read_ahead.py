@@ -12,11 +12,12 @@ fails) stops the thread before the reader is closed.
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, TypeVar
+
+from dudek_dali.devices import usable_cores
 
 if TYPE_CHECKING:
     import torch
@@ -39,8 +40,7 @@ def default_read_ahead(device: torch.device) -> int:
 
     if device.type == "cuda":
         return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return 1 if cores > torch.get_num_threads() else 0
+    return 1 if usable_cores() > torch.get_num_threads() else 0
 
 
 def read_ahead(items: Iterator[T], *, depth: int) -> Iterator[T]:

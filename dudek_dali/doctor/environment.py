@@ -19,10 +19,9 @@ from dudek_dali.pipelines.environment import (
     nvdec_available,
 )
 from dudek_dali.sources import SOURCE_NAMES, Source, resolve_source
-from dudek_dali.sources.source import cannot_load
+from dudek_dali.sources.source import TORCHCODEC_SOURCES, cannot_load
 from dudek_dali.torchcodec import TorchcodecStatus, torchcodec_status
 
-TORCHCODEC_SOURCES = ("torchcodec-cpu", "torchcodec-gpu")
 # The codecs a SoccerNet-style dataset may hold, by FFmpeg's decoder name.
 CODECS = ("h264", "hevc", "vp8", "vp9", "av1", "mjpeg")
 

@@ -69,7 +69,7 @@ _AUTO_ORDER: dict[Job, tuple[SourceName, ...]] = {
     "read": ("dali-gpu", "torchcodec-gpu", "pyav", "torchcodec-cpu", "dali-cpu"),
 }
 _GPU_ONLY: frozenset[str] = frozenset({"dali-gpu", "torchcodec-gpu"})
-_TORCHCODEC: frozenset[str] = frozenset({"torchcodec-gpu", "torchcodec-cpu"})
+TORCHCODEC_SOURCES: tuple[str, ...] = ("torchcodec-cpu", "torchcodec-gpu")
 _ON_CPU: frozenset[str] = frozenset({"dali-cpu"})  # batches land on the CPU whatever the model's device
 
 
@@ -101,7 +101,7 @@ class Source:
 
     @property
     def is_torchcodec(self) -> bool:
-        return self.name in _TORCHCODEC
+        return self.name in TORCHCODEC_SOURCES
 
     @property
     def decode_device(self) -> torch.device:
@@ -236,7 +236,7 @@ def cannot_load(name: str, *, status: TorchcodecStatus | None = None) -> str | N
     probed once per process; for ``torchcodec-gpu``, decoding a frame with NVDEC); DALI and PyAV
     are dependencies.
     """
-    if name not in _TORCHCODEC:
+    if name not in TORCHCODEC_SOURCES:
         return None
     status = status or torchcodec_status(cuda=name == "torchcodec-gpu")
     if status.problem is not None:

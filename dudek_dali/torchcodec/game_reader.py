@@ -1,12 +1,12 @@
 """The whole-game reader over torchcodec: any codec, container and frame rate, on the CPU or NVDEC.
 
 It samples **by time** exactly as the PyAV reader does (:mod:`dudek_dali.clips.time_grid`: sample
-``k`` is the frame shown nearest to ``k * stride / 25`` s), with torchcodec providing what that
-reader works out by hand: the frames' presentation times come from torchcodec's packet scan
-(``Demuxer(...).streams[0].scan()``: exact, display order, no decoding), and the decoder opens in
-``exact`` mode, so frame ``i`` is the ``i``-th in display order, the frame the scan's time ``i``
-belongs to. The chosen frames are fetched with ``get_frames_at``, a chunk at a time in ascending
-order, so the decoder runs front to back and decodes each frame once.
+``k`` is the frame shown nearest to ``k * stride / 25`` s), from the same frame times: the
+memoised packet scan :func:`~dudek_dali.data.video_scan.frame_times` (display order, no decoding;
+``dudek spot`` reads them again from that cache for the video's own times, so the file is demuxed
+once). The decoder opens in ``exact`` mode, so frame ``i`` is the ``i``-th in display order, the
+frame time ``i`` belongs to. The chosen frames are fetched with ``get_frames_at``, a chunk at a
+time in ascending order, so the decoder runs front to back and decodes each frame once.
 
 Why not ``get_frames_played_at(k * stride / 25)``: it answers "the frame on screen at t", not the
 frame nearest to t (at 30 fps, t = 0.16 s gets frame 4 at 0.133 s where frame 5 at 0.167 s is
@@ -28,7 +28,6 @@ are ImageNet-normalised there.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,6 +40,7 @@ from dudek_dali.clips.torch_augment import augment_clip
 from dudek_dali.data.games import Game
 from dudek_dali.data.targets import TargetEncoder
 from dudek_dali.data.video_check import check_videos
+from dudek_dali.data.video_scan import frame_times
 from dudek_dali.sizes import Size, check_size
 from dudek_dali.torchcodec.status import require_torchcodec
 from dudek_dali.torchcodec.video import decoder_on, decoding, open_decoder
@@ -86,10 +86,10 @@ class TorchcodecGameReader(GameReader):
                 [game], decoder=decoder_on(self.decode_device), check_resolution=False,
                 require_constant_rate=False,
             )  # fmt: skip
-        self.pts = [frame_pts(video.path) for video in game.videos]  # s, display order, per video
         self.videos, self.video_frames = grid_videos(
-            game, [p - p[0] for p in self.pts], stride=self.config.stride, label_set=self.encoder.label_set
-        )
+            game, [frame_times(v.path) for v in game.videos], stride=self.config.stride,
+            label_set=self.encoder.label_set,
+        )  # fmt: skip
 
     def _chunks(self, video: int) -> Iterator[tuple[object, np.ndarray]]:
         """Normalised frames (n, C, H, W) on the reader's device and their grid numbers, ``chunk_frames``
@@ -109,14 +109,3 @@ class TorchcodecGameReader(GameReader):
             frames = normalize(pixels) if on_cpu else augment_clip(pixels, _IDENTITY, size=self.size)
             yield frames, stride * np.arange(first, first + len(indices), dtype=np.int64)
 
-
-def frame_pts(path: Path) -> np.ndarray:
-    """Presentation time (s) of every frame of ``path``'s best video stream, in display order,
-    from torchcodec's packet scan (no decoding)."""
-    from torchcodec.decoders import Demuxer
-
-    with decoding(path):
-        index = Demuxer(str(path)).streams[0].scan()
-        if len(index) == 0:
-            raise ValueError("no video frames")
-    return index.pts_seconds.numpy()
