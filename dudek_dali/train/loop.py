@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
@@ -148,7 +149,12 @@ def _optimizer_step(
     else:
         run.optimizer.step()
     run.optimizer.zero_grad(set_to_none=True)
-    run.scheduler.step()
+    with warnings.catch_warnings():
+        # fp16's GradScaler skips the optimizer step while it finds its scale (inf gradients), and
+        # torch then warns that the scheduler stepped first. The schedule counts iterations, as
+        # the seed's does, skipped ones included: the warning names no fault here.
+        warnings.filterwarnings("ignore", message=r"Detected call of `lr_scheduler\.step\(\)`")
+        run.scheduler.step()
     if run.ema is not None:
         run.ema.update(run.net)
     return totals, clips, wait
