@@ -25,11 +25,12 @@ from typing import Any
 from dudek_dali.bench.frame_prep import prepare_frames, remove_frame_folders, video_disk_bytes
 from dudek_dali.bench.isolate import run_isolated
 from dudek_dali.bench.keyframes import keyframe_indices, mean_gap
-from dudek_dali.bench.loaders import default_workers, measure_loader
+from dudek_dali.bench.loaders import measure_loader
 from dudek_dali.bench.machine import describe_machine
 from dudek_dali.bench.quality import luma_psnr
 from dudek_dali.bench.spec import ClipSpec
 from dudek_dali.data.games import Game, discover_games
+from dudek_dali.devices import usable_cores
 from dudek_dali.prepare import default_codec, prepare_dataset
 from dudek_dali.sources import Source, resolve_source
 
@@ -83,7 +84,7 @@ def keyframe_study(
 ) -> dict[str, Any]:
     """Measure the original against each variant (module docstring); copies go under ``work``."""
     games = list(games)
-    workers = workers or default_workers()
+    workers = workers or usable_cores()
     dali = next(s for s in resolve_source(job="train").chain() if s.is_dali)  # the DALI auto picks
     kind = dali.name
     codec = codec or default_codec()

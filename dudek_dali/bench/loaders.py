@@ -43,11 +43,6 @@ from dudek_dali.sources import Source, create_clip_loader, resolve_source
 Loader = Source | str  # a resolved source, or one of the floors (FLOOR, DECODE_FLOOR)
 
 
-def default_workers() -> int:
-    """CPU cores this process may use: DALI threads and DataLoader workers alike."""
-    return usable_cores()
-
-
 def kind_of(loader: Loader) -> str:
     return loader.name if isinstance(loader, Source) else loader
 
@@ -207,7 +202,7 @@ def compare_loaders(
         raise ValueError("no games to benchmark")
     if rounds < 1:
         raise ValueError(f"rounds must be >= 1, got {rounds}")
-    workers = workers or default_workers()
+    workers = workers or usable_cores()  # DALI threads and DataLoader workers alike
     loaders, skipped = resolve_loaders(games, kinds)
     result: dict[str, Any] = {
         "benchmark": "loaders",

@@ -18,11 +18,12 @@ from typing import Any
 from dudek_dali.bench.frame_prep import prepare_frames, remove_frame_folders, video_disk_bytes
 from dudek_dali.bench.isolate import IsolatedError, run_isolated
 from dudek_dali.bench.keyframes import keyframe_indices
-from dudek_dali.bench.loaders import default_workers, measure_loader, resolve_loaders
+from dudek_dali.bench.loaders import measure_loader, resolve_loaders
 from dudek_dali.bench.machine import describe_machine
 from dudek_dali.bench.spec import ClipSpec
 from dudek_dali.data.games import discover_games
 from dudek_dali.data.synthetic import FPS, SynthConfig, synthesize_dataset
+from dudek_dali.devices import usable_cores
 from dudek_dali.frames import frames_dir
 from dudek_dali.frames.extract import folder_disk_bytes
 
@@ -46,7 +47,7 @@ def scaling_study(
         raise ValueError(f"sizes must be positive game counts, got {sizes}")
     if round(minutes * 60 * FPS) < spec.span:
         raise ValueError(f"games of {minutes:g} min are shorter than one clip ({spec.span} frames)")
-    workers = workers or default_workers()
+    workers = workers or usable_cores()
     root = Path(work) / f"scaling-{sizes[-1]}x{minutes:g}min"
     log(f"synthesising up to {sizes[-1]} games of {minutes:g} min in {root} (reused when present)")
     # Challenge games carry no labels: ask for enough games that the largest size is all labelled.

@@ -18,9 +18,10 @@ from typing import Any
 
 from dudek_dali.bench.frame_prep import prepare_frames, remove_frame_folders
 from dudek_dali.bench.isolate import IsolatedError, run_isolated
-from dudek_dali.bench.loaders import default_workers, resolve_loaders
+from dudek_dali.bench.loaders import resolve_loaders
 from dudek_dali.bench.machine import describe_machine
 from dudek_dali.data.games import discover_games
+from dudek_dali.devices import usable_cores
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def training_study(
     log=print,
 ) -> dict[str, Any]:
     """Measure each loader's short training run (module docstring)."""
-    workers = workers or default_workers()
+    workers = workers or usable_cores()
     games = [g for g in discover_games(root).games if g.is_labelled]
     if not games:
         raise ValueError(f"{root}: no labelled games to train on")

@@ -71,13 +71,18 @@ def _spec(clip_frames: int, stride: int, size: str, batch_size: int, epoch_clips
 def _kinds(text: str, *, floors: bool = True) -> tuple:
     """The comma-separated loader names, checked (the floors only where a study can use them)."""
     from dudek_dali.bench.spec import DECODE_FLOOR, FLOOR, check_loader_kinds
+    from dudek_dali.sources.source import READ_ONLY, SOURCE_NAMES
 
     try:
         kinds = check_loader_kinds([k.strip() for k in text.split(",") if k.strip()])
     except ValueError as err:
         raise UserError(str(err)) from None
     if {FLOOR, DECODE_FLOOR} & set(kinds) and not floors:
-        raise UserError("this study measures dali-gpu, dali-cpu and frames only (the trainer's loaders)")
+        raise UserError(
+            "this study measures the trainer's loaders only "
+            f"({', '.join(s for s in SOURCE_NAMES if s not in READ_ONLY)}), "
+            f"not the floors {FLOOR} and {DECODE_FLOOR}"
+        )
     return kinds
 
 

@@ -5,6 +5,7 @@ run here is listed with its fix in one line."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from importlib import metadata
 from typing import Any
 
@@ -65,9 +66,7 @@ def environment() -> dict[str, Any]:
 def torchcodec_facts() -> dict[str, Any]:
     """torchcodec's version, the FFmpeg it loaded, whether its CUDA backend decoded a frame on the
     GPU (None: not tried, no GPU), and the problem with its fix (None: it decodes on the CPU)."""
-    status = torchcodec_status()
-    return {"version": status.version, "ffmpeg": status.ffmpeg, "cuda": status.cuda,
-            "cuda_note": status.cuda_note, "problem": status.problem}  # fmt: skip
+    return asdict(torchcodec_status())
 
 
 def facts_gpu_problems(facts: dict[str, Any]) -> list[GpuProblem]:

@@ -100,28 +100,28 @@ class TorchcodecClipLoader(EpochPlanLoader):
         # module docstring).
         ahead = 1 if self.decode_device.type == "cpu" and not self.decode_only else 0
         decoded = read_ahead(map(self._decoded, self.batches(self.remaining_plan())), depth=ahead)
-        for clips, frames in decoded:
-            yield frames if self.decode_only else self._batch(clips, frames)
+        for clips, numbers, frames in decoded:
+            yield frames if self.decode_only else self._batch(clips, numbers, frames)
 
-    def _decoded(self, clips: list[PlannedClip]) -> tuple[list[PlannedClip], list[torch.Tensor]]:
-        """The clips and their frames as decoded (uint8, where they were decoded): at the loader's
-        size where the decoder resizes (the CPU, a clip without a crop), else the video's."""
+    def _decoded(
+        self, clips: list[PlannedClip]
+    ) -> tuple[list[PlannedClip], np.ndarray, list[torch.Tensor]]:
+        """The clips, their frame numbers (clips, frames) and their frames as decoded (uint8, where
+        they were decoded): at the loader's size where the decoder resizes (the CPU, a clip
+        without a crop), else the video's."""
         sampling = self.sampler.config
         resizes = self.decode_device.type == "cpu" and not self.decode_only
+        numbers = np.stack([c.frame_numbers(sampling.clip_frames, sampling.stride) for c in clips])
         frames = [
-            self._decode(
-                c.video, c.frame_numbers(sampling.clip_frames, sampling.stride),
-                resized=resizes and c.augment.crop == FULL_FRAME,
-            )
-            for c in clips
-        ]  # fmt: skip
-        return clips, frames
+            self._decode(c.video, n, resized=resizes and c.augment.crop == FULL_FRAME)
+            for c, n in zip(clips, numbers, strict=True)
+        ]
+        return clips, numbers, frames
 
-    def _batch(self, clips: list[PlannedClip], decoded: list[torch.Tensor]) -> ClipBatch:
+    def _batch(self, clips: list[PlannedClip], numbers: np.ndarray, decoded: list[torch.Tensor]) -> ClipBatch:
         import torch
 
         sampling = self.sampler.config
-        numbers = np.stack([c.frame_numbers(sampling.clip_frames, sampling.stride) for c in clips])
         batch = torch.empty((len(clips), sampling.clip_frames, 3, *self.size), device=self.device)
         for i, (frames, clip) in enumerate(zip(decoded, clips, strict=True)):
             on_device = frames.to(self.device, non_blocking=True)
